@@ -1,0 +1,157 @@
+// The deployment's configuration as plain structs: channels, languages, keywords, menus and texts
+// per language, regions, case types and categories. Only gateway/main reads the file; every lower
+// layer receives these structs. Loading and validation live in config/load.hpp.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cwc::config {
+
+using language_code = std::string;  // BCP-47 primary tag: "es", "en", "ar"
+
+// A text given in every configured language (validation guarantees completeness).
+using localized_text = std::map<language_code, std::string>;
+
+struct language {
+    language_code code;
+    std::string name;  // in its own language, shown in the language menu: "Español"
+};
+
+enum class channel_kind { twilio_sms };
+
+struct tls_settings {
+    std::string certificate_file;  // PEM chain; empty = plain HTTP (e.g. behind a reverse proxy)
+    std::string private_key_file;
+};
+
+struct server_settings {
+    std::string listen = "127.0.0.1:8080";
+    // The URL the providers call, scheme://host[:port][/prefix]; signatures are computed over it.
+    std::string public_url = "http://127.0.0.1:8080";
+    std::string database = "cwc-gateway.db";
+    std::string pseudonym_key_file;  // empty = "<database>.pseudonym-key", created 0600 if absent
+    tls_settings tls;
+    std::size_t max_header_bytes = 8 * 1024;
+    int read_timeout_seconds = 10;
+    int idle_timeout_seconds = 60;  // keep-alive connections with no request are closed after this
+};
+
+struct channel {
+    std::string id;  // webhook path segment: POST /webhooks/{id}
+    channel_kind kind = channel_kind::twilio_sms;
+    std::string address;                // our sender number, E.164 (Twilio "From")
+    std::string messaging_service_sid;  // optional, used instead of address when set
+    // Secrets and the API base come from the environment, never from the file.
+    std::string account_sid_env = "TWILIO_ACCOUNT_SID";
+    std::string auth_token_env = "TWILIO_AUTH_TOKEN";
+    std::string api_base_env = "TWILIO_API_BASE";
+    std::string default_api_base = "https://api.twilio.com";
+    // Twilio long codes enforce STOP themselves (sends fail with 21610 until START): record, don't retry.
+    bool provider_enforces_stop = true;
+    std::size_t max_body_bytes = 64 * 1024;
+    double sends_per_second = 1.0;
+};
+
+// What a global keyword does; keywords work from any point of a conversation.
+enum class keyword_action { menu, help, stop, start, language, status };
+
+struct keyword_set {
+    keyword_action action;
+    std::map<language_code, std::vector<std::string>> words;  // as written; matching normalises
+};
+
+struct region {
+    std::string id;  // admin1 p-code or slug: "lima"
+    localized_text name;
+};
+
+// IFRC-style feedback types with the time people are promised an answer in.
+struct case_type {
+    std::string id;  // "complaint", "question", "request", "suggestion", "rumour", "praise"
+    localized_text name;
+    int acknowledge_hours = 24;
+    int response_days = 7;
+    localized_text acknowledgement;  // placeholders: {reference} {days}
+};
+
+struct category {
+    std::string id;    // "documentation"
+    std::string type;  // a case_type id
+    localized_text name;
+    bool sensitive = false;  // SEA, GBV, fraud, child protection, threat to life
+};
+
+enum class node_kind { menu, text, complaint, feedback, language, status };
+
+struct menu_option {
+    localized_text label;
+    std::string next;  // node id
+};
+
+struct menu_node {
+    std::string id;
+    node_kind kind = node_kind::menu;
+    localized_text text;               // menu header, information page, or flow introduction
+    std::vector<menu_option> options;  // menu only
+    std::string next;                  // text: where the conversation goes after the page
+    // complaint / feedback: the person picks one of these categories (skipped when only one),
+    // optionally their region, then describes it in free text.
+    std::vector<std::string> categories;
+    bool ask_region = false;
+    localized_text ask_description;
+};
+
+// Keys of config::texts that the engine needs; validation requires each in every language.
+inline constexpr const char* required_texts[] = {
+    "first_contact_notice",  // once per contact: what is kept, who sees it, how to stop
+    "unknown_input",         // re-prompt for input the current step does not understand
+    "apology",               // a handler failed; the message is kept
+    "help",                  //
+    "opted_out",             // STOP confirmation (only sent where the provider does not)
+    "opted_in",              // START confirmation
+    "language_changed",      //
+    "back_hint",             // footer under information pages: how to get back to the menu
+    "choose_category",       // prompt above the numbered categories
+    "choose_region",         // prompt above the numbered regions
+    "prefer_not_to_say",     // option 0 of optional questions
+    "description_too_short", // empty or one-character description
+    "status_usage",          // STATUS without a reference
+    "status_unknown",        // neutral answer: not found, not yours, or sensitive
+    "status_found",          // placeholders: {reference} {status}
+};
+
+struct config {
+    std::string deployment_name;
+    language_code default_language;
+    std::string default_country = "PE";  // ISO 3166 alpha-2, for numbers without +
+    int conversation_timeout_minutes = 60;
+    std::string start_node = "main";
+    server_settings server;
+    std::vector<language> languages;
+    std::vector<channel> channels;
+    std::vector<keyword_set> keywords;
+    std::vector<region> regions;
+    std::vector<case_type> case_types;
+    std::vector<category> categories;
+    std::map<std::string, menu_node> nodes;         // by id
+    std::map<std::string, localized_text> texts;    // by key, see required_texts
+    std::map<std::string, localized_text> statuses; // case status id -> plain words for STATUS
+
+    const channel* find_channel(const std::string& id) const;
+    const menu_node* find_node(const std::string& id) const;
+    const case_type* find_case_type(const std::string& id) const;
+    const category* find_category(const std::string& id) const;
+    const region* find_region(const std::string& id) const;
+    bool has_language(const std::string& code) const;
+    // The text for key in lang, falling back to the default language; empty if unknown.
+    const std::string& text(const std::string& key, const language_code& lang) const;
+};
+
+// A localized_text in lang, falling back to fallback; empty if neither is present.
+const std::string& localize(const localized_text& t, const language_code& lang,
+                            const language_code& fallback);
+
+}  // namespace cwc::config

@@ -1,0 +1,2 @@
+// placeholder main: being written
+int main() { return 0; }

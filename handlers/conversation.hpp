@@ -1,0 +1,44 @@
+// The conversation engine's entry point. Pure: given the contact's snapshot, one inbound text,
+// the config and the time, it returns the new snapshot and the effects (replies, a case, audit
+// events). It performs no I/O; the gateway commits the result in one transaction.
+#pragma once
+
+#include "config/config.hpp"
+#include "messages/case_record.hpp"
+#include "messages/contact.hpp"
+#include "messages/message.hpp"
+#include "messages/time.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cwc::handlers {
+
+struct conversation_input {
+    const config::config& cfg;
+    const config::channel& channel;      // the channel the message came in on
+    messages::contact contact;           // snapshot before this message
+    std::string text;                    // the inbound text, valid UTF-8
+    messages::timestamp now;
+    std::string proposed_reference;      // used if this message completes a case
+    messages::case_lookup& cases;        // read-only look-up for STATUS
+};
+
+struct reply {
+    std::string text;
+    messages::outbound_priority priority = messages::outbound_priority::reply;
+};
+
+struct conversation_result {
+    messages::contact contact;  // the new snapshot: state, language, notice, opt-out, last_inbound_at
+    std::vector<reply> replies;  // in the order the person should read them
+    std::optional<messages::case_record> opened_case;  // reference = proposed_reference
+    std::vector<std::string> events;  // audit actions, e.g. "contact.opted_out", "language.changed"
+};
+
+// Never throws for any text; throws std::logic_error only for a config that validation would
+// have refused (the gateway then stores the message as failed and apologises).
+conversation_result handle_inbound(const conversation_input& in);
+
+}  // namespace cwc::handlers

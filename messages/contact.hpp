@@ -1,0 +1,31 @@
+// A contact is a person (one phone number across channels) with their conversation state.
+// The address is personal data: outside the store and the dispatcher only the pseudonym is used.
+#pragma once
+
+#include "messages/time.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace cwc::messages {
+
+struct conversation_state {
+    std::string node;  // current menu node id; "" = the start node
+    std::string step;  // inside a complaint/feedback flow: "category", "region", "description"
+    std::map<std::string, std::string> answers;  // flow answers so far: "category", "region"
+    bool operator==(const conversation_state&) const = default;
+};
+
+struct contact {
+    std::int64_t id = 0;
+    std::string address;    // E.164, e.g. "+51987654321"
+    std::string pseudonym;  // keyed HMAC of the address: logs, reports and exports use this
+    std::string language;   // "" = never chose: the deployment's default applies
+    bool notice_given = false;  // the first-contact notice was sent
+    bool opted_out = false;     // STOP: nothing the person did not ask for
+    conversation_state state;
+    timestamp last_inbound_at{};  // epoch = never wrote
+};
+
+}  // namespace cwc::messages

@@ -1,0 +1,77 @@
+// The single place where state changes. One implementation per database (SQLite now, PostgreSQL
+// later). Not thread-safe: the gateway gives a store to exactly one writer thread, which batches
+// many units of work into one transaction (group commit) and wraps each unit in a savepoint so a
+// failing unit is undone alone. Methods throw store_error on infrastructure failure.
+#pragma once
+
+#include "messages/audit.hpp"
+#include "messages/case_record.hpp"
+#include "messages/contact.hpp"
+#include "messages/message.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cwc::messages {
+
+struct store_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+// A unique key was taken (a case reference collision); the unit may retry with a new value.
+struct duplicate_key : store_error {
+    using store_error::store_error;
+};
+
+struct outbox_counts {
+    std::size_t queued = 0, sending = 0, sent = 0, delivered = 0, failed = 0;
+};
+
+class store : public case_lookup {
+public:
+    // --- transactions (BEGIN IMMEDIATE … COMMIT; savepoints nest inside)
+    virtual void begin() = 0;
+    virtual void commit() = 0;  // durable when it returns (WAL, synchronous=FULL)
+    virtual void rollback() = 0;
+    virtual void savepoint() = 0;
+    virtual void release_savepoint() = 0;
+    virtual void rollback_to_savepoint() = 0;
+
+    // --- contacts and inbound
+    // True if (channel, provider id) was already stored: a provider retry changes nothing.
+    virtual bool inbound_exists(std::string_view channel_id, std::string_view provider_id) = 0;
+    virtual contact find_or_create_contact(std::string_view address, timestamp now) = 0;
+    virtual std::optional<contact> find_contact(std::int64_t id) = 0;
+    virtual void save_contact(const contact& c) = 0;  // language, notice, opt-out, state, times
+    // Returns the new id. The (channel, provider id) pair is unique: duplicate_key if taken.
+    virtual std::int64_t insert_inbound(const inbound_message& m, std::int64_t contact_id,
+                                        inbound_outcome outcome) = 0;
+    virtual std::int64_t insert_case(const case_record& c) = 0;  // duplicate_key on reference
+    virtual std::int64_t enqueue(const outbound_message& m) = 0;
+    virtual void append_audit(const audit_entry& e) = 0;
+
+    // --- outbox (dispatcher)
+    // Marks up to `limit` due queued rows as sending (attempts + 1) and returns them, most urgent
+    // priority first, then oldest. Call inside a transaction.
+    virtual std::vector<outbound_message> claim_due(timestamp now, std::size_t limit) = 0;
+    // Earliest next_attempt_at among queued rows, if any: lets the dispatcher sleep until then.
+    virtual std::optional<timestamp> next_due() = 0;
+    virtual void record_send_result(std::int64_t outbound_id, const send_result& r,
+                                    timestamp now) = 0;
+    // Applies a provider status callback; returns false if unknown or not a forward move.
+    virtual bool apply_delivery_status(std::string_view channel_id,
+                                       std::string_view provider_message_id,
+                                       outbound_status status, std::string_view error_code,
+                                       timestamp now) = 0;
+    // After a crash, rows left in "sending" are queued again (at-least-once; see README).
+    virtual std::size_t requeue_interrupted(timestamp now) = 0;
+    virtual outbox_counts count_outbox() = 0;
+
+    // --- health: a real write that is rolled back; throws store_error if the store refuses it
+    virtual void probe_writable() = 0;
+};
+
+}  // namespace cwc::messages

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's test command: installs everything, builds (warnings as errors) and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh --test
+if [ -f tests/integration/package.json ]; then (cd tests/integration && npm ci --no-audit --no-fund --loglevel=error); fi
+CMAKE_ARGS="-DCWC_WERROR=ON ${CMAKE_ARGS:-}" ./scripts/build.sh
+cd "${BUILD_DIR:-build}"
+ctest --output-on-failure --timeout 600 -j2
