@@ -1,0 +1,232 @@
+'use strict';
+// Integration-test plumbing: start/stop/kill/restart the real cwc-gateway binary against the fake
+// Twilio, bounded waits, a read-only view of its SQLite store (through the sqlite3 CLI), and the
+// example configuration the expected texts are derived from. No fixed sleeps stand in for asserts.
+
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const SOURCE_DIR = process.env.CWC_SOURCE_DIR || path.resolve(__dirname, '..', '..');
+const GATEWAY_BIN = process.env.CWC_GATEWAY_BIN || path.join(SOURCE_DIR, 'build', 'gateway', 'cwc-gateway');
+const EXAMPLE_CONFIG = path.join(SOURCE_DIR, 'config', 'example.json');
+const XML_EMPTY_RESPONSE = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+const REFERENCE_RE = /[234679ACDEFGHJKMNPQRTUVWXY]{3}-[234679ACDEFGHJKMNPQRTUVWXY]{3}/;
+const FINAL_OUTBOX = ['sent', 'delivered', 'read', 'failed', 'undelivered'];
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls predicate (sync or async) until it returns a truthy value, which is returned; throws after
+// timeout_ms with `what` and the last value/error seen.
+async function wait_for(predicate, timeout_ms = 10000, what = 'condition', interval_ms = 20) {
+  const deadline = Date.now() + timeout_ms;
+  let last;
+  for (;;) {
+    try {
+      last = await predicate();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() >= deadline) {
+      const detail = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeout_ms} ms waiting for ${what} (last: ${detail})`);
+    }
+    await sleep(interval_ms);
+  }
+}
+
+function make_tmpdir(tag = 'it') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `cwc-${tag}-`));
+}
+
+function load_config(file = EXAMPLE_CONFIG) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+// Writes the example config, changed by `transform(cfg)`, into dir; returns its path. Tests raise
+// the channel's send rate so replies are not paced at a real long code's 1 message/s.
+function write_config(dir, transform = (c) => c) {
+  const cfg = load_config();
+  for (const ch of cfg.channels || []) ch.sends_per_second = 1000;
+  const out = transform(cfg) || cfg;
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(file, JSON.stringify(out, null, 2));
+  return file;
+}
+
+// A read-only view of the gateway's SQLite file. WAL readers never block the writer.
+function open_db(file) {
+  return {
+    file,
+    query(sql) {
+      if (!fs.existsSync(file)) return [];
+      const out = execFileSync('sqlite3', ['-readonly', '-json', '-cmd', '.timeout 5000', file, sql], {
+        encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+      });
+      return out.trim() ? JSON.parse(out) : [];
+    },
+    one(sql) { return this.query(sql)[0]; },
+    count(sql) { const r = this.query(sql)[0]; return r ? Number(Object.values(r)[0]) : 0; },
+  };
+}
+
+function sql_string(s) {
+  return `'${String(s).replace(/'/g, "''")}'`;
+}
+
+// Starts the gateway: `serve --config C --listen 127.0.0.1:0 --db D`, Twilio settings from the
+// fake, waits (bounded) for the JSON "listening" line and sets fake.webhook_url. Returns a handle
+// with url, webhook_url, status_url, db, logs(), stop(signal), kill(), restart(), alive().
+async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, listen = '127.0.0.1:0', extra_args = [], env = {}, timeout_ms = 10000 } = {}) {
+  config = config || write_config(dir);
+  db_file = db_file || path.join(dir, 'gw.db');
+  const gw = {
+    dir, config, db_file, db: open_db(db_file), fake, proc: null, lines: [], exits: [],
+    log_file: path.join(dir, 'gateway.log'),
+  };
+  const log = fs.createWriteStream(gw.log_file, { flags: 'a' });
+
+  gw.launch = async (listen_at = listen) => {
+    const args = ['serve', '--config', config, '--listen', listen_at, '--db', db_file, ...extra_args];
+    const proc = spawn(GATEWAY_BIN, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TWILIO_ACCOUNT_SID: fake ? fake.account_sid : 'AC' + '0'.repeat(32),
+        TWILIO_AUTH_TOKEN: fake ? fake.auth_token : 'token',
+        TWILIO_API_BASE: fake ? fake.url : 'http://127.0.0.1:9',
+        ...env,
+      },
+    });
+    gw.proc = proc;
+    const exited = new Promise((resolve) => proc.once('exit', (code, signal) => {
+      gw.exits.push({ code, signal });
+      resolve({ code, signal });
+    }));
+    proc.exited = exited;
+    let on_listening;
+    const listening = new Promise((resolve) => { on_listening = resolve; });
+    const watch = (stream, name) => {
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        gw.lines.push({ stream: name, line });
+        if (gw.lines.length > 20000) gw.lines.splice(0, 10000);
+        log.write(`${name}: ${line}\n`);
+        if (name === 'stdout' && line.includes('"listening"')) {
+          try {
+            const ev = JSON.parse(line);
+            if (ev.event === 'listening' && ev.address) on_listening(ev.address);
+          } catch { /* not JSON: keep waiting */ }
+        }
+      });
+    };
+    watch(proc.stdout, 'stdout');
+    watch(proc.stderr, 'stderr');
+    const spawn_error = new Promise((_, reject) => proc.once('error', reject));
+    const early_exit = exited.then(({ code, signal }) => { throw new Error(`gateway exited before listening (code ${code}, signal ${signal}); log ${gw.log_file}:\n${gw.tail(30)}`); });
+    const timeout = sleep(timeout_ms).then(() => { throw new Error(`gateway did not log "listening" within ${timeout_ms} ms; log ${gw.log_file}:\n${gw.tail(30)}`); });
+    let address;
+    try {
+      address = await Promise.race([listening, early_exit, spawn_error, timeout]);
+    } catch (e) {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      throw e;
+    }
+    gw.address = address;
+    gw.url = `http://${address}`;
+    gw.webhook_url = `${gw.url}/webhooks/sms`;
+    gw.status_url = `${gw.url}/webhooks/sms/status`;
+    if (fake) fake.webhook_url = gw.webhook_url;
+    return gw;
+  };
+
+  gw.tail = (n = 40) => gw.lines.slice(-n).map((l) => `${l.stream}: ${l.line}`).join('\n');
+  gw.logs = () => gw.lines.map((l) => l.line).join('\n');
+  gw.alive = () => gw.proc !== null && gw.proc.exitCode === null && gw.proc.signalCode === null;
+
+  // Sends `signal` and waits (bounded) for the exit; escalates to SIGKILL after timeout_ms.
+  gw.stop = async (signal = 'SIGTERM', stop_timeout_ms = 10000) => {
+    const proc = gw.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return proc ? { code: proc.exitCode, signal: proc.signalCode } : null;
+    proc.kill(signal);
+    const result = await Promise.race([proc.exited, sleep(stop_timeout_ms).then(() => null)]);
+    if (result) return result;
+    proc.kill('SIGKILL');
+    await proc.exited;
+    throw new Error(`gateway did not exit within ${stop_timeout_ms} ms of ${signal}`);
+  };
+  gw.kill = () => gw.stop('SIGKILL');
+  // Starts again on the same config and database (a new ephemeral port unless same_port).
+  gw.restart = async ({ same_port = false } = {}) => {
+    if (gw.alive()) await gw.stop();
+    return gw.launch(same_port && gw.address ? gw.address : listen);
+  };
+  gw.close = async () => { try { await gw.stop(); } finally { log.end(); } };
+
+  return gw.launch();
+}
+
+// One person texting the gateway through the fake: say(text) posts a signed inbound webhook and
+// waits until every outbox row it produced has left the queue; returns {status, body, inbound,
+// rows, replies} where replies are the texts in outbox order (and were received by the fake).
+function person(gw, fake, number, our_number) {
+  return {
+    number,
+    async say(text, { timeout_ms = 15000, sid } = {}) {
+      const r = await fake.inbound({ from: number, to: our_number, body: text, sid });
+      if (r.status !== 200) return { status: r.status, body: r.body, replies: [], rows: [] };
+      const settled = await settle_replies(gw, fake, r.sid, timeout_ms);
+      return { status: r.status, body: r.body, headers: r.headers, ...settled };
+    },
+  };
+}
+
+async function settle_replies(gw, fake, message_sid, timeout_ms = 15000) {
+  const inbound = gw.db.one(`select * from inbound_messages where provider_message_id = ${sql_string(message_sid)}`);
+  if (!inbound) throw new Error(`no inbound_messages row for ${message_sid} after a 200`);
+  const rows = await wait_for(() => {
+    const rs = gw.db.query(`select * from outbox where inbound_id = ${inbound.id} order by id`);
+    return rs.every((o) => FINAL_OUTBOX.includes(o.status)) && rs;
+  }, timeout_ms, `outbox rows of inbound ${inbound.id} to leave the queue`);
+  for (const o of rows) {
+    if (o.status === 'failed' || o.status === 'undelivered') continue;
+    const at_fake = fake.sent.find((m) => m.sid === o.provider_message_id);
+    if (!at_fake) throw new Error(`outbox ${o.id} is ${o.status} with provider id ${o.provider_message_id}, which the fake never accepted`);
+    if (at_fake.body !== o.text) throw new Error(`outbox ${o.id}: the fake got a different text`);
+  }
+  return { inbound, rows, replies: rows.filter((o) => !['failed', 'undelivered'].includes(o.status)).map((o) => o.text) };
+}
+
+// Texts of the example config, looked up by language with the config's default as fallback.
+function texts_of(cfg) {
+  const def = cfg.deployment.default_language;
+  const pick = (loc, lang) => (loc && (loc[lang] ?? loc[def])) || '';
+  return {
+    default_language: def,
+    pick,
+    text: (key, lang = def) => pick(cfg.texts[key], lang),
+    node: (id) => cfg.nodes[id],
+    node_text: (id, lang = def) => pick(cfg.nodes[id].text, lang),
+    labels: (id, lang = def) => (cfg.nodes[id].options || []).map((o) => pick(o.label, lang)),
+    // 1-based digit of the first option of node `from` whose next node satisfies pred.
+    option_to: (from, pred) => {
+      const opts = cfg.nodes[from].options || [];
+      const i = opts.findIndex((o) => pred(cfg.nodes[o.next], o.next));
+      return i < 0 ? null : String(i + 1);
+    },
+    keyword: (action, lang = def) => cfg.keywords[action][lang][0],
+  };
+}
+
+// Parts of a template around its {placeholders}: the text must contain each literal part.
+function template_parts(template) {
+  return template.split(/\{[a-z_]+\}/).map((s) => s.trim()).filter((s) => s.length >= 3);
+}
+
+module.exports = {
+  SOURCE_DIR, GATEWAY_BIN, EXAMPLE_CONFIG, XML_EMPTY_RESPONSE, REFERENCE_RE, FINAL_OUTBOX,
+  wait_for, make_tmpdir, load_config, write_config, open_db, sql_string, start_gateway,
+  person, settle_replies, texts_of, template_parts,
+};
