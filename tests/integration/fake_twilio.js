@@ -60,6 +60,15 @@ function read_body(req, limit = 2 * 1024 * 1024) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+function sleep_unless_closed(ms, socket) {
+  return new Promise((resolve) => {
+    if (socket.destroyed) { resolve(); return; }
+    const done = () => { clearTimeout(timer); socket.off('close', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    socket.once('close', done);
+  });
+}
+
 // POSTs a form signed against `url` with the account's token; `signature` overrides the header
 // (null leaves it out). Returns {status, body, headers} or throws on a network error.
 async function post_signed_form(url, params, auth_token, { signature, sign_url, headers = {}, timeout_ms = 15000 } = {}) {
@@ -94,6 +103,7 @@ async function start(opts = {}) {
     status_delay_ms: opts.status_delay_ms ?? 5,
     status_sequence: opts.status_sequence || (() => [{ status: 'sent' }, { status: 'delivered' }]),
     response_delay_ms: opts.response_delay_ms ?? 0,
+    callback_retry_delay_ms: opts.callback_retry_delay_ms ?? 200,
     sent: [],        // accepted sends: {sid, to, from, messaging_service_sid, body, status_callback, time, num_segments}
     rejected: [],    // refused sends: {to, from, body, http_status, code, time}
     requests: [],    // every API request: {method, path, status, time}
@@ -183,13 +193,20 @@ async function start(opts = {}) {
       }
       const entry = { url: m.status_callback, params, time: Date.now() };
       fake.counters.callbacks += 1;
-      try {
-        const r = await post_signed_form(m.status_callback, params, auth_token, { timeout_ms: 5000 });
-        entry.http_status = r.status;
-        if (r.status >= 400) fake.counters.callbacks_failed += 1;
-      } catch (e) {
-        entry.error = String(e.cause?.code || e.message);
-        fake.counters.callbacks_failed += 1;
+      // Twilio's default webhook policy (rc=1, rp=ct): one retry, only when the connection fails.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          const r = await post_signed_form(m.status_callback, params, auth_token, { timeout_ms: 5000 });
+          entry.http_status = r.status;
+          delete entry.error;
+          if (r.status >= 400) fake.counters.callbacks_failed += 1;
+          break;
+        } catch (e) {
+          entry.error = String(e.cause?.code || e.message);
+          const connect_failed = ['ECONNREFUSED', 'EHOSTUNREACH'].includes(e.cause?.code);
+          if (attempt === 2 || !connect_failed) { fake.counters.callbacks_failed += 1; break; }
+          await sleep(fake.callback_retry_delay_ms);
+        }
       }
       if (record) fake.callbacks.push(entry);
     }
@@ -220,7 +237,9 @@ async function start(opts = {}) {
     const fault = fake.faults.shift();
     const delay = (fault && fault.delay_ms) || fake.response_delay_ms;
     const raw = await read_body(req);
-    if (delay > 0) await sleep(delay);
+    // A client that goes away during the delay does not cancel the send: like the real API, a
+    // request that arrived whole is processed even if nobody reads the answer.
+    if (delay > 0) await sleep_unless_closed(delay, req.socket);
     if (fault && fault.destroy) { req.socket.destroy(); return 'destroyed'; }
     if (fault && fault.status) return reply_json(res, fault.status, fault.body || twilio_error(fault.status, fault.status === 429 ? 20429 : 20500, 'Injected fault'));
     if (path_account !== account_sid) return reply_json(res, 404, twilio_error(404, 20404, `The requested resource /${API_VERSION}/Accounts/${path_account}/Messages.json was not found`));
