@@ -61,7 +61,7 @@ test('a later replay of an old MessageSid changes nothing, even between newer me
   const first = fake_twilio.new_sid('SM');
   const r1 = await h.person(gw, fake, from, OUR).say('Hola', { sid: first });
   assert.equal(r1.status, 200);
-  const digit = T.option_to('main', (n) => n && n.type === 'text');
+  const digit = T.path_to((n) => n.type === 'menu').digits[0];
   const second = fake_twilio.new_sid('SM');
   const r2 = await h.person(gw, fake, from, OUR).say(digit, { sid: second });
   assert.equal(r2.status, 200);

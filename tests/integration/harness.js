@@ -217,6 +217,23 @@ function texts_of(cfg) {
       return i < 0 ? null : String(i + 1);
     },
     keyword: (action, lang = def) => cfg.keywords[action][lang][0],
+    // Shortest walk of menu digits from the start node to a node satisfying pred(node, id):
+    // {digits: ['1', '1'], id}, or null.
+    path_to: (pred) => {
+      const start = (cfg.deployment && cfg.deployment.start_node) || 'main';
+      const queue = [[start, []]];
+      const seen = new Set([start]);
+      while (queue.length) {
+        const [id, digits] = queue.shift();
+        const n = cfg.nodes[id];
+        if (digits.length && pred(n, id)) return { digits, id };
+        if (n.type !== 'menu') continue;
+        (n.options || []).forEach((o, i) => {
+          if (!seen.has(o.next)) { seen.add(o.next); queue.push([o.next, [...digits, String(i + 1)]]); }
+        });
+      }
+      return null;
+    },
   };
 }
 

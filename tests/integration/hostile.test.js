@@ -18,7 +18,10 @@ let port;
 
 before(async () => {
   fake = await fake_twilio.start();
-  gw = await h.start_gateway({ fake });
+  // A short read timeout keeps the stalled-connection story quick; the behaviour is the same.
+  const dir = h.make_tmpdir('hostile');
+  const config = h.write_config(dir, (c) => { c.server = { ...(c.server || {}), read_timeout_seconds: 3 }; });
+  gw = await h.start_gateway({ fake, dir, config });
   OUR = h.load_config(gw.config).channels.find((c) => c.id === 'sms').address;
   port = Number(gw.address.split(':').pop());
 });
