@@ -1,0 +1,127 @@
+// The order of operations of DESIGN.md steps 3–5 for one message. Handlers are pure, so running
+// them again after a case-reference collision is safe.
+#include "gateway/inbound_pipeline.hpp"
+
+#include "gateway/app_log.hpp"
+#include "handlers/conversation.hpp"
+#include "messages/case_reference.hpp"
+#include "messages/text.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace cwc::gateway {
+
+namespace {
+
+using nlohmann::json;
+constexpr int max_reference_attempts = 8;
+
+messages::outbound_message make_reply(const messages::contact& to, const config::channel& channel,
+                                      std::int64_t inbound_id, const handlers::reply& r,
+                                      messages::timestamp now) {
+    messages::outbound_message m;
+    m.contact_id = to.id;
+    m.channel_id = channel.id;
+    m.to = to.address;
+    m.text = r.text;
+    m.priority = r.priority;
+    m.solicited = true;
+    m.inbound_id = inbound_id;
+    m.segments = messages::count_sms(r.text).segments;
+    m.created_at = now;
+    m.next_attempt_at = now;
+    return m;
+}
+
+void audit(messages::store& s, messages::timestamp at, const std::string& actor,
+           std::string action, std::string subject, const json& detail) {
+    s.append_audit({at, actor, std::move(action), std::move(subject), detail.dump()});
+}
+
+void queue_replies(messages::store& s, const messages::contact& c, const config::channel& channel,
+                   std::int64_t inbound_id, const std::vector<handlers::reply>& replies,
+                   messages::timestamp now, inbound_result& out) {
+    for (const auto& r : replies) {
+        auto id = s.enqueue(make_reply(c, channel, inbound_id, r, now));
+        audit(s, now, "system", "outbound.queued", "outbound:" + std::to_string(id),
+              {{"channel", channel.id}, {"contact", c.pseudonym},
+               {"inbound", inbound_id}, {"priority", static_cast<int>(r.priority)}});
+        out.replies.push_back(r.text);
+    }
+}
+
+}  // namespace
+
+inbound_result process_inbound(messages::store& store, const config::config& cfg,
+                               const config::channel& channel,
+                               const messages::inbound_message& message,
+                               const std::function<std::uint64_t()>& entropy) {
+    inbound_result out;
+    if (store.inbound_exists(message.channel_id, message.provider_message_id)) {
+        out.duplicate = true;
+        return out;
+    }
+    const auto now = message.received_at;
+    auto contact = store.find_or_create_contact(message.from, now);
+    out.contact_pseudonym = contact.pseudonym;
+    const std::string actor = "contact:" + contact.pseudonym;
+
+    std::optional<handlers::conversation_result> result;
+    for (int attempt = 0; attempt < max_reference_attempts && !result; ++attempt) {
+        try {
+            handlers::conversation_input in{cfg,  channel, contact,
+                                            message.text, now, messages::make_case_reference(entropy()),
+                                            store};
+            auto r = handlers::handle_inbound(in);
+            if (r.opened_case && store.find_case(r.opened_case->reference)) continue;  // collision
+            result = std::move(r);
+        } catch (const messages::store_error&) {
+            throw;  // infrastructure: the whole unit fails and the provider will retry
+        } catch (const std::exception& e) {
+            log_event(log_level::error, "handler.failed",
+                      {{"channel", channel.id}, {"contact", contact.pseudonym}, {"what", e.what()}});
+            break;
+        }
+    }
+
+    if (!result) {
+        // The message is kept and marked failed; the person gets a short apology, not silence.
+        out.handler_failed = true;
+        out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::failed);
+        audit(store, now, actor, "inbound.failed", "inbound:" + std::to_string(out.inbound_id),
+              {{"channel", channel.id}});
+        contact.last_inbound_at = now;
+        store.save_contact(contact);
+        const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
+        queue_replies(store, contact, channel, out.inbound_id, {{cfg.text("apology", lang)}}, now,
+                      out);
+        return out;
+    }
+
+    auto& r = *result;
+    out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::handled);
+    audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id),
+          {{"channel", channel.id}, {"segments", messages::count_sms(message.text).segments}});
+    if (!(r.contact.state == contact.state)) {
+        audit(store, now, actor, "conversation.state_changed", "contact:" + std::to_string(contact.id),
+              {{"from", contact.state.node + "/" + contact.state.step},
+               {"to", r.contact.state.node + "/" + r.contact.state.step}});
+    }
+    for (const auto& e : r.events) {
+        audit(store, now, actor, e, "contact:" + std::to_string(contact.id), json::object());
+    }
+    store.save_contact(r.contact);
+    if (r.opened_case) {
+        auto c = *r.opened_case;
+        c.inbound_id = out.inbound_id;
+        store.insert_case(c);
+        out.case_reference = c.reference;
+        audit(store, now, actor, "case.opened", "case:" + c.reference,
+              {{"type", c.type}, {"category", c.category}, {"sensitive", c.sensitive},
+               {"due_at", messages::to_unix_ms(c.due_at)}});
+    }
+    queue_replies(store, r.contact, channel, out.inbound_id, r.replies, now, out);
+    return out;
+}
+
+}  // namespace cwc::gateway

@@ -1,0 +1,45 @@
+// Key files: random bytes from OpenSSL, written with owner-only permissions before any content.
+#include "gateway/key_file.hpp"
+
+#include <openssl/rand.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace cwc::gateway {
+
+std::string load_or_create_key(const std::string& path) {
+    if (std::ifstream in{path}; in) {
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto key = ss.str();
+        while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' '))
+            key.pop_back();
+        if (key.size() < 32) throw std::runtime_error("key file " + path + " holds too short a key");
+        return key;
+    }
+    std::array<unsigned char, 32> raw{};
+    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
+        throw std::runtime_error("no randomness available to create " + path);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string key;
+    for (auto b : raw) {
+        key.push_back(hex[b >> 4]);
+        key.push_back(hex[b & 15]);
+    }
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create key file " + path);
+    auto line = key + "\n";
+    bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) throw std::runtime_error("cannot write key file " + path);
+    return key;
+}
+
+}  // namespace cwc::gateway

@@ -1,0 +1,12 @@
+// Deployment secrets kept in files (the pseudonym key): created on first start with 0600.
+#pragma once
+
+#include <string>
+
+namespace cwc::gateway {
+
+// Reads the key (hex text); creates 32 random bytes as hex, mode 0600, if the file is absent.
+// Throws std::runtime_error naming the file when it cannot be read or created.
+std::string load_or_create_key(const std::string& path);
+
+}  // namespace cwc::gateway

@@ -1,0 +1,145 @@
+// `cwc-gateway serve`: wires config, store writer, webhook routes, HTTP(S) server and dispatcher,
+// then runs until SIGINT/SIGTERM, when it stops accepting, lets requests in flight finish within
+// a grace period, and stops (the writer drains its queue before the process exits).
+#include "gateway/app_log.hpp"
+#include "gateway/channel_runtime.hpp"
+#include "gateway/commands.hpp"
+#include "gateway/dispatcher.hpp"
+#include "gateway/http_server.hpp"
+#include "gateway/key_file.hpp"
+#include "gateway/store_writer.hpp"
+#include "gateway/webhook_service.hpp"
+#include "config/load.hpp"
+#include "messages/sqlite_store.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/url/parse.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+namespace cwc::gateway {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto shutdown_grace = std::chrono::seconds(10);
+
+tcp::endpoint parse_listen(const std::string& listen) {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, got " + listen);
+    auto host = listen.substr(0, colon);
+    if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    auto port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::runtime_error("port out of range in " + listen);
+    return {net::ip::make_address(host), static_cast<unsigned short>(port)};
+}
+
+std::string endpoint_url(bool tls, const tcp::endpoint& ep) {
+    auto addr = ep.address().to_string();
+    if (ep.address().is_v6()) addr = "[" + addr + "]";
+    return std::string(tls ? "https://" : "http://") + addr + ":" + std::to_string(ep.port());
+}
+
+std::shared_ptr<net::ssl::context> server_tls(const config::tls_settings& tls) {
+    if (tls.certificate_file.empty()) return nullptr;
+    auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+    ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                     net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+    ctx->use_certificate_chain_file(tls.certificate_file);
+    ctx->use_private_key_file(tls.private_key_file, net::ssl::context::pem);
+    return ctx;
+}
+
+// Waits for requests in flight to finish (or the grace period), then stops the io_context.
+void drain_then_stop(net::io_context& io, http_server& server, dispatcher& sender) {
+    server.stop_accepting();
+    sender.stop();
+    auto timer = std::make_shared<net::steady_timer>(io);
+    auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
+    auto poll = std::make_shared<std::function<void()>>();
+    *poll = [&io, &server, timer, deadline, poll] {
+        if (server.active_requests() == 0 || std::chrono::steady_clock::now() >= deadline) {
+            log_event(log_level::info, "shutdown", {{"unfinished_requests", server.active_requests()}});
+            io.stop();
+            return;
+        }
+        timer->expires_after(std::chrono::milliseconds(20));
+        timer->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
+    };
+    (*poll)();
+}
+
+}  // namespace
+
+int run_serve(const serve_options& options) {
+    log_level level{};
+    if (parse_log_level(options.log_level, level)) set_log_level(level);
+
+    auto loaded = config::load_from_file(options.config_file);
+    for (const auto& w : loaded.warnings) log_event(log_level::warn, "config.warning", {{"problem", config::to_string(w)}});
+    if (!loaded.value) {
+        for (const auto& e : loaded.errors) std::cerr << "config error: " << config::to_string(e) << "\n";
+        return 2;
+    }
+    const config::config cfg = std::move(*loaded.value);
+    auto server_cfg = cfg.server;
+    if (!options.listen.empty()) server_cfg.listen = options.listen;
+    if (!options.database.empty()) server_cfg.database = options.database;
+
+    const auto key_path = server_cfg.pseudonym_key_file.empty() ? server_cfg.database + ".pseudonym-key"
+                                                                : server_cfg.pseudonym_key_file;
+    store_writer writer(messages::open_sqlite_store(server_cfg.database, load_or_create_key(key_path)));
+
+    net::io_context io;
+    auto channels = resolve_channels(cfg, [](const char* name) { return std::getenv(name); });
+    auto tls = server_tls(server_cfg.tls);
+    const auto listen_on = parse_listen(server_cfg.listen);
+    webhook_service service(cfg, channels, "", writer);
+    http_server server(io, listen_on, service,
+                       {server_cfg.max_header_bytes, std::chrono::seconds(server_cfg.read_timeout_seconds),
+                        std::chrono::seconds(server_cfg.idle_timeout_seconds), std::chrono::seconds(10)},
+                       tls);
+    // An ephemeral port cannot be known in advance: then the bound address is the public URL.
+    std::string public_url = options.public_url;
+    if (public_url.empty()) public_url = listen_on.port() == 0 ? endpoint_url(tls != nullptr, server.local_endpoint())
+                                                               : server_cfg.public_url;
+    while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+    service.set_public_url(public_url);
+
+    dispatcher sender(io, writer, channels, public_url);
+    writer.on_commit([&sender] { sender.wake(); });
+
+    net::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int) {
+        if (!ec) drain_then_stop(io, server, sender);
+    });
+    server.start();
+    sender.start();
+    for (const auto& ch : channels) {
+        if (!ch.credentials)
+            log_event(log_level::warn, "channel.not_configured",
+                      {{"channel", ch.channel->id}, {"missing", ch.missing},
+                       {"effect", "its webhooks answer 503 until these environment variables are set"}});
+    }
+    log_event(log_level::info, "listening",
+              {{"address", server.local_endpoint().address().to_string() + ":" + std::to_string(server.local_endpoint().port())},
+               {"tls", tls != nullptr}, {"public_url", public_url}, {"database", server_cfg.database},
+               {"channels", cfg.channels.size()}});
+
+    const auto threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : pool) t.join();
+    writer.on_commit(nullptr);
+    return 0;
+}
+
+}  // namespace cwc::gateway

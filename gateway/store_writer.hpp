@@ -1,0 +1,85 @@
+// Group commit: one thread owns the store and runs every unit of work that reads or writes it.
+// Units queued while a transaction is open share the next one, so many webhooks cost one fsync.
+// Each unit runs inside a savepoint: one that throws is undone alone and gets the exception;
+// the others commit. A unit's completion runs only after the COMMIT returned (durable), on the
+// executor associated with the caller's completion handler.
+#pragma once
+
+#include "messages/store.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/post.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace cwc::gateway {
+
+class store_writer {
+public:
+    using unit = std::function<void(messages::store&)>;
+    using done_fn = std::function<void(std::exception_ptr)>;
+
+    explicit store_writer(std::unique_ptr<messages::store> store, std::size_t max_batch = 1024);
+    ~store_writer();  // drains the queue, then joins the thread
+    store_writer(const store_writer&) = delete;
+    store_writer& operator=(const store_writer&) = delete;
+
+    // Queues a unit; `done` is called on the writer thread after commit (nullptr) or failure.
+    void submit(unit work, done_fn done);
+
+    // Called on the writer thread after every successful commit (e.g. to wake the dispatcher).
+    void on_commit(std::function<void()> hook);
+
+    // Awaitable form: completes with the unit's exception_ptr (null on success).
+    template <typename CompletionToken>
+    auto async_run(unit work, CompletionToken&& token) {
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
+            [this](auto handler, unit w) {
+                auto h = std::make_shared<decltype(handler)>(std::move(handler));
+                auto ex = boost::asio::get_associated_executor(*h);
+                submit(std::move(w), [h, ex](std::exception_ptr e) {
+                    boost::asio::post(ex, [h, e]() mutable { std::move (*h)(e); });
+                });
+            },
+            token, std::move(work));
+    }
+
+    // Coroutine form: the unit's failure as a value (null on success), never thrown.
+    boost::asio::awaitable<std::exception_ptr> run(unit work) {
+        auto [e] = co_await async_run(std::move(work),
+                                      boost::asio::as_tuple(boost::asio::use_awaitable));
+        co_return e;
+    }
+
+    std::size_t commits() const;  // transactions committed so far (for logs and benchmarks)
+
+private:
+    struct pending {
+        unit work;
+        done_fn done;
+    };
+    void run();
+    void commit_batch(std::deque<pending>& batch);
+
+    std::unique_ptr<messages::store> store_;
+    std::size_t max_batch_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<pending> queue_;
+    bool stopping_ = false;
+    std::size_t commits_ = 0;
+    std::function<void()> on_commit_;
+    std::thread thread_;
+};
+
+}  // namespace cwc::gateway
