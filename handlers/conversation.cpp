@@ -1,1 +1,128 @@
-// placeholder: being written
+// The entry of the conversation engine: it puts the steps of one inbound message in order —
+// stale or idle state, the language, the first-contact notice, then a global keyword or the
+// current node's answer. Everything it needs comes in conversation_input; nothing is done here.
+#include "handlers/conversation.hpp"
+
+#include "handlers/case_status.hpp"
+#include "handlers/keywords.hpp"
+#include "handlers/menu_engine.hpp"
+#include "handlers/turn.hpp"
+#include "messages/case_reference.hpp"
+#include "messages/text.hpp"
+
+#include <chrono>
+
+namespace cwc::handlers {
+
+namespace {
+
+using config::keyword_action;
+
+bool chose_language(const config::config& cfg, const messages::contact& contact) {
+    return !contact.language.empty() && cfg.has_language(contact.language);
+}
+
+bool idle_too_long(const conversation_input& in) {
+    auto last = in.contact.last_inbound_at;
+    // A non-positive timeout means conversations never expire.
+    if (last == messages::timestamp{} || in.cfg.conversation_timeout_minutes <= 0) return false;
+    return in.now - last > std::chrono::minutes{in.cfg.conversation_timeout_minutes};
+}
+
+// A word that names the language it is written in switches a person who never chose one.
+void infer_language(turn& t, const keyword_match& match) {
+    auto& contact = t.out.contact;
+    if (chose_language(t.cfg(), contact) || match.languages.size() != 1) return;
+    const auto& code = match.languages.front();
+    if (code == t.language || !t.cfg().has_language(code)) return;
+    contact.language = code;
+    t.language = code;
+    t.record("language.inferred");
+}
+
+// In the description step the person writes freely: "Estado de salud..." starts with a status
+// word but is their complaint, not a look-up. Only a real reference after it makes it STATUS.
+bool is_description(const turn& t, const keyword_match& match) {
+    const auto& state = t.out.contact.state;
+    return match.action == keyword_action::status && state.step == "description" &&
+           !messages::parse_case_reference(match.rest);
+}
+
+void act(turn& t, const keyword_match& match) {
+    auto& contact = t.out.contact;
+    switch (match.action) {
+        case keyword_action::stop:
+            if (!contact.opted_out) t.record("contact.opted_out");
+            contact.opted_out = true;
+            t.rest();
+            // Where the provider confirms STOP itself, a second confirmation would only cost
+            // the person (and fail: the provider blocks sends until START).
+            if (!t.in.channel.provider_enforces_stop) t.say(t.text("opted_out"));
+            return;
+        case keyword_action::start:
+            if (contact.opted_out) t.record("contact.opted_in");
+            contact.opted_out = false;
+            t.say(joined(t.text("opted_in"), "\n\n", enter_start(t)));
+            return;
+        case keyword_action::status:
+            t.say(status_answer(t, match.rest));
+            t.rest();
+            return;
+        case keyword_action::menu:
+            t.say(enter_start(t));
+            return;
+        case keyword_action::language:
+            // nodes is ordered by id, so "the first language node" is stable across loads.
+            for (const auto& [id, node] : t.cfg().nodes) {
+                if (node.kind == config::node_kind::language) {
+                    t.say(enter(t, node));
+                    return;
+                }
+            }
+            t.say(enter_start(t));  // one language only: nothing to choose
+            return;
+        case keyword_action::help:
+            t.say(joined(t.text("help"), "\n\n", current_prompt(t)));
+            return;
+    }
+}
+
+}  // namespace
+
+conversation_result handle_inbound(const conversation_input& in) {
+    conversation_result out;
+    out.contact = in.contact;
+    out.contact.last_inbound_at = in.now;
+    turn t{in, out,
+           chose_language(in.cfg, in.contact) ? in.contact.language : in.cfg.default_language};
+
+    // The config may have changed since the state was stored: start again without a word.
+    if (!state_is_current(in.cfg, t.state())) t.rest();
+    if (idle_too_long(in) && !at_start(in.cfg, t.state())) {
+        t.rest();
+        t.record("conversation.restarted");
+    }
+
+    const std::string folded = messages::fold_for_matching(in.text);
+    auto keyword = match_keyword(in.cfg, folded);
+    if (keyword && is_description(t, *keyword)) keyword.reset();
+    if (keyword) infer_language(t, *keyword);
+
+    // The notice goes before anything else, in the language the person writes in; not to a
+    // STOP, which asked for no messages.
+    bool stopping = keyword && keyword->action == keyword_action::stop;
+    if (!out.contact.notice_given && !stopping) {
+        t.say(t.text("first_contact_notice"));
+        out.contact.notice_given = true;
+        t.record("contact.notice_given");
+    }
+
+    if (keyword) {
+        act(t, *keyword);
+    } else {
+        respond(t, folded);
+    }
+    return out;
+}
+
+}  // namespace cwc::handlers

@@ -1,0 +1,162 @@
+// The steps of a complaint or feedback flow and the case it opens. Do no harm: the state keeps
+// only ids (category, region), the description goes straight into the case, and no reply ever
+// repeats what the person wrote — phones are shared, lost and seized.
+#include "handlers/case_flow.hpp"
+
+#include "handlers/input.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace cwc::handlers {
+
+namespace {
+
+const config::category& category_named(const config::config& cfg, const std::string& id) {
+    const config::category* c = cfg.find_category(id);
+    if (c == nullptr) throw std::logic_error("flow refers to a missing category: " + id);
+    return *c;
+}
+
+bool asks_region(const config::config& cfg, const config::menu_node& node) {
+    return node.ask_region && !cfg.regions.empty();  // nothing to choose from: skip the question
+}
+
+std::string step_after_category(const config::config& cfg, const config::menu_node& node) {
+    return asks_region(cfg, node) ? "region" : "description";
+}
+
+bool offers(const config::menu_node& node, const std::string& category_id) {
+    return std::find(node.categories.begin(), node.categories.end(), category_id) !=
+           node.categories.end();
+}
+
+void open_case(turn& t) {
+    auto& answers = t.state().answers;
+    const config::category& category = category_named(t.cfg(), answers["category"]);
+    const config::case_type* type = t.cfg().find_case_type(category.type);
+    if (type == nullptr) throw std::logic_error("category has a missing case type: " + category.id);
+    // The acknowledgement promises a reference; without one that promise would be broken.
+    if (t.in.proposed_reference.empty()) throw std::logic_error("no case reference proposed");
+
+    messages::case_record record;
+    record.reference = t.in.proposed_reference;
+    record.contact_id = t.in.contact.id;
+    record.channel_id = t.in.channel.id;
+    record.type = type->id;
+    record.category = category.id;
+    record.region = answers["region"];
+    record.language = t.language;
+    record.description = t.in.text;  // exactly as sent
+    record.sensitive = category.sensitive;
+    record.status = "new";
+    record.opened_at = t.in.now;
+    record.due_at = t.in.now + std::chrono::days{type->response_days};
+
+    std::string ack =
+        fill(t.local(type->acknowledgement),
+             {{"reference", record.reference}, {"days", std::to_string(type->response_days)}});
+    if (ack.empty()) throw std::logic_error("case type without acknowledgement: " + type->id);
+
+    t.out.opened_case = std::move(record);
+    t.record("case.opened");
+    t.say(std::move(ack), category.sensitive ? messages::outbound_priority::safety
+                                             : messages::outbound_priority::reply);
+    t.rest();  // done; the menu is not re-sent, the acknowledgement should stand alone
+}
+
+void reprompt(turn& t, const config::menu_node& node, const std::string& lead) {
+    t.say(joined(lead, "\n", step_prompt(t, node, t.state().step)));
+}
+
+void advance(turn& t, const config::menu_node& node, std::string step) {
+    t.state().step = std::move(step);
+    t.say(step_prompt(t, node, t.state().step));
+}
+
+}  // namespace
+
+std::string begin_flow(turn& t, const config::menu_node& node) {
+    if (node.categories.empty()) throw std::logic_error("flow without categories: " + node.id);
+    t.move_to(node.id);
+    auto& state = t.state();
+    if (node.categories.size() > 1) {
+        state.step = "category";
+    } else {
+        state.answers["category"] = category_named(t.cfg(), node.categories.front()).id;
+        state.step = step_after_category(t.cfg(), node);
+    }
+    return joined(t.local(node.text), "\n", step_prompt(t, node, state.step));
+}
+
+std::string step_prompt(const turn& t, const config::menu_node& node, const std::string& step) {
+    if (step == "category") {
+        std::vector<std::string> names;
+        for (const auto& id : node.categories) {
+            names.push_back(t.local(category_named(t.cfg(), id).name));
+        }
+        return t.text("choose_category") + "\n" + numbered(names);
+    }
+    if (step == "region") {
+        std::vector<std::string> names;
+        for (const auto& region : t.cfg().regions) names.push_back(t.local(region.name));
+        return t.text("choose_region") + "\n" + numbered(names) + "\n0. " +
+               t.text("prefer_not_to_say");
+    }
+    const std::string& prompt = t.local(node.ask_description);
+    if (prompt.empty()) throw std::logic_error("flow without description prompt: " + node.id);
+    return prompt;
+}
+
+bool continue_flow(turn& t, const config::menu_node& node, std::string_view folded) {
+    const std::string step = t.state().step;
+    auto choice = parse_choice(folded);
+
+    if (step == "region") {
+        const auto& regions = t.cfg().regions;
+        if (choice && *choice <= regions.size()) {
+            t.state().answers["region"] = *choice == 0 ? std::string() : regions[*choice - 1].id;
+            advance(t, node, "description");
+        } else {
+            reprompt(t, node, t.text("unknown_input"));
+        }
+        return true;
+    }
+    if (choice == std::size_t{0}) return false;
+
+    if (step == "category") {
+        if (choice && *choice <= node.categories.size()) {
+            t.state().answers["category"] = node.categories[*choice - 1];
+            advance(t, node, step_after_category(t.cfg(), node));
+        } else {
+            reprompt(t, node, t.text("unknown_input"));
+        }
+        return true;
+    }
+    // description: a single character (or none) is a slip, not a complaint.
+    if (visible_characters(t.in.text) < 2) {
+        reprompt(t, node, t.text("description_too_short"));
+        return true;
+    }
+    open_case(t);
+    return true;
+}
+
+bool flow_state_is_current(const config::config& cfg, const config::menu_node& node,
+                           const messages::conversation_state& state) {
+    if (state.step == "category") return node.categories.size() > 1;
+    if (state.step != "region" && state.step != "description") return false;
+
+    auto category = state.answers.find("category");
+    if (category == state.answers.end() || !offers(node, category->second) ||
+        cfg.find_category(category->second) == nullptr) {
+        return false;
+    }
+    if (state.step == "region") return asks_region(cfg, node);
+    auto region = state.answers.find("region");
+    return region == state.answers.end() || region->second.empty() ||
+           cfg.find_region(region->second) != nullptr;
+}
+
+}  // namespace cwc::handlers

@@ -1,0 +1,182 @@
+// Node navigation and rendering. Digits pick options, "0" goes back, anything else gets the
+// unknown-input text with the prompt again: a person is never left with silence. The state ""
+// means "at the start with nothing on screen", so a greeting gets the menu without an apology.
+#include "handlers/menu_engine.hpp"
+
+#include "handlers/case_flow.hpp"
+#include "handlers/case_status.hpp"
+#include "handlers/input.hpp"
+#include "messages/case_reference.hpp"
+
+namespace cwc::handlers {
+
+namespace {
+
+using config::node_kind;
+
+bool is_flow(const config::menu_node& node) {
+    return node.kind == node_kind::complaint || node.kind == node_kind::feedback;
+}
+
+const config::menu_node& start_node(const config::config& cfg) {
+    return node_named(cfg, cfg.start_node);
+}
+
+// A text page's next node; by default the start.
+const std::string& next_of(const config::config& cfg, const config::menu_node& node) {
+    return node.next.empty() ? cfg.start_node : node.next;
+}
+
+std::string render(const turn& t, const config::menu_node& node) {
+    switch (node.kind) {
+        case node_kind::menu: {
+            std::vector<std::string> labels;
+            for (const auto& option : node.options) labels.push_back(t.local(option.label));
+            return joined(t.local(node.text), "\n", numbered(labels));
+        }
+        case node_kind::text:
+            return joined(t.local(node.text), "\n\n", t.text("back_hint"));
+        case node_kind::language: {
+            std::vector<std::string> names;
+            for (const auto& language : t.cfg().languages) names.push_back(language.name);
+            return joined(t.local(node.text), "\n", numbered(names));
+        }
+        case node_kind::complaint:
+        case node_kind::feedback:
+            if (t.out.contact.state.node == node.id) {
+                return step_prompt(t, node, t.out.contact.state.step);
+            }
+            return t.local(node.text);
+        case node_kind::status:
+            break;
+    }
+    return t.local(node.text);
+}
+
+void unknown(turn& t, const std::string& prompt) {
+    t.say(joined(t.text("unknown_input"), "\n", prompt));
+}
+
+void choose_language(turn& t, const config::language& language) {
+    auto& contact = t.out.contact;
+    if (contact.language != language.code) {
+        contact.language = language.code;
+        t.record("language.changed");
+    }
+    t.language = language.code;
+    t.say(joined(t.text("language_changed"), "\n\n", enter_start(t)));
+}
+
+void respond_at(turn& t, const config::menu_node& node, std::string_view folded, int depth);
+
+// A text page leaves its input to the node after it, so a digit picks from the parent menu.
+void pass_on(turn& t, const config::menu_node& page, std::string_view folded, int depth) {
+    const config::menu_node& next = node_named(t.cfg(), next_of(t.cfg(), page));
+    // A chain of pages is followed a few steps at most (pages may point at each other); a flow
+    // cannot be "as if" entered without its first prompt, so both fall back to the start.
+    if (depth >= 8 || is_flow(next)) {
+        t.rest();
+        respond(t, folded);
+        return;
+    }
+    t.move_to(next.id);
+    respond_at(t, next, folded, depth + 1);
+}
+
+void respond_at(turn& t, const config::menu_node& node, std::string_view folded, int depth) {
+    auto choice = parse_choice(folded);
+    bool back = choice == std::size_t{0} && node.id != t.cfg().start_node;
+    switch (node.kind) {
+        case node_kind::menu:
+            if (choice && *choice >= 1 && *choice <= node.options.size()) {
+                t.say(enter(t, node_named(t.cfg(), node.options[*choice - 1].next)));
+            } else if (back) {
+                t.say(enter_start(t));
+            } else {
+                unknown(t, render(t, node));
+            }
+            return;
+        case node_kind::text:
+            if (choice == std::size_t{0}) {
+                t.say(enter(t, node_named(t.cfg(), next_of(t.cfg(), node))));
+            } else {
+                pass_on(t, node, folded, depth);
+            }
+            return;
+        case node_kind::language: {
+            const auto& languages = t.cfg().languages;
+            if (choice && *choice >= 1 && *choice <= languages.size()) {
+                choose_language(t, languages[*choice - 1]);
+            } else if (back) {
+                t.say(enter_start(t));
+            } else {
+                unknown(t, render(t, node));
+            }
+            return;
+        }
+        case node_kind::status:
+            if (back) {
+                t.say(enter_start(t));
+            } else if (messages::parse_case_reference(folded)) {
+                t.say(status_answer(t, folded));
+                t.rest();
+            } else {
+                unknown(t, render(t, node));
+            }
+            return;
+        case node_kind::complaint:
+        case node_kind::feedback:
+            if (!continue_flow(t, node, folded)) t.say(enter_start(t));
+            return;
+    }
+}
+
+}  // namespace
+
+std::string enter(turn& t, const config::menu_node& node) {
+    if (is_flow(node)) return begin_flow(t, node);
+    t.move_to(node.id);
+    return render(t, node);
+}
+
+std::string enter_start(turn& t) {
+    return enter(t, start_node(t.cfg()));
+}
+
+std::string current_prompt(const turn& t) {
+    const auto& state = t.out.contact.state;
+    return render(t, state.node.empty() ? start_node(t.cfg()) : node_named(t.cfg(), state.node));
+}
+
+void respond(turn& t, std::string_view folded) {
+    const auto& node_id = t.state().node;
+    if (!node_id.empty()) {
+        respond_at(t, node_named(t.cfg(), node_id), folded, 0);
+        return;
+    }
+    // At rest: a digit picks from the start menu (people learn its numbers); anything else, a
+    // greeting most often, gets the start menu itself.
+    const config::menu_node& start = start_node(t.cfg());
+    auto choice = parse_choice(folded);
+    if (start.kind == node_kind::menu && choice && *choice >= 1 &&
+        *choice <= start.options.size()) {
+        t.move_to(start.id);
+        respond_at(t, start, folded, 0);
+        return;
+    }
+    t.say(enter(t, start));
+}
+
+bool at_start(const config::config& cfg, const messages::conversation_state& state) {
+    return state.node.empty() || (state.node == cfg.start_node && state.step.empty());
+}
+
+bool state_is_current(const config::config& cfg, const messages::conversation_state& state) {
+    if (state.node.empty()) return state.step.empty();
+    const config::menu_node* node = cfg.find_node(state.node);
+    if (node == nullptr) return false;
+    if (is_flow(*node)) return flow_state_is_current(cfg, *node, state);
+    return state.step.empty();
+}
+
+}  // namespace cwc::handlers

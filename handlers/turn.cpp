@@ -1,0 +1,69 @@
+// Wording shared by every handler: localized texts with fallback, placeholders, numbered lists,
+// and the guarantee that no reply is empty.
+#include "handlers/turn.hpp"
+
+#include <stdexcept>
+
+namespace cwc::handlers {
+
+const std::string& turn::text(const std::string& key) const {
+    const std::string& t = cfg().text(key, language);
+    if (t.empty()) throw std::logic_error("config text missing: " + key);
+    return t;
+}
+
+const std::string& turn::local(const config::localized_text& t) const {
+    return config::localize(t, language, cfg().default_language);
+}
+
+void turn::say(std::string text, messages::outbound_priority priority) {
+    if (text.empty()) throw std::logic_error("empty reply: a config text is missing");
+    out.replies.push_back({std::move(text), priority});
+}
+
+const config::menu_node& node_named(const config::config& cfg, const std::string& id) {
+    const config::menu_node* node = cfg.find_node(id);
+    if (node == nullptr) throw std::logic_error("config refers to a missing node: " + id);
+    return *node;
+}
+
+std::string fill(std::string_view tmpl,
+                 const std::vector<std::pair<std::string_view, std::string>>& values) {
+    std::string result;
+    result.reserve(tmpl.size());
+    std::size_t pos = 0;
+    while (pos < tmpl.size()) {
+        bool replaced = false;
+        if (tmpl[pos] == '{') {
+            for (const auto& [name, value] : values) {
+                if (tmpl.substr(pos + 1, name.size()) == name &&
+                    tmpl.substr(pos + 1 + name.size(), 1) == "}") {
+                    result += value;
+                    pos += name.size() + 2;
+                    replaced = true;
+                    break;
+                }
+            }
+        }
+        if (!replaced) result += tmpl[pos++];
+    }
+    return result;
+}
+
+std::string joined(std::string_view a, std::string_view sep, std::string_view b) {
+    std::string result(a);
+    if (!a.empty() && !b.empty()) result += sep;
+    result += b;
+    return result;
+}
+
+std::string numbered(const std::vector<std::string>& labels) {
+    std::string result;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (i > 0) result += '\n';
+        result += std::to_string(i + 1) + ". " + labels[i];
+    }
+    return result;
+}
+
+}  // namespace cwc::handlers

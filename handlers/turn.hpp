@@ -1,0 +1,55 @@
+// One turn of a conversation: the input, the result being built, and the language replies are
+// written in. The handler files share it so wording rules (fallback language, placeholders,
+// never an empty reply) live in one place.
+#pragma once
+
+#include "handlers/conversation.hpp"
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cwc::handlers {
+
+struct turn {
+    const conversation_input& in;
+    conversation_result& out;
+    config::language_code language;  // replies are written in this one
+
+    const config::config& cfg() const { return in.cfg; }
+    messages::conversation_state& state() { return out.contact.state; }
+
+    // A required text (config::required_texts) in the turn's language. Throws std::logic_error
+    // when it is missing in both that language and the default: validation guarantees it.
+    const std::string& text(const std::string& key) const;
+    // A localized config text in the turn's language, falling back to the default language.
+    const std::string& local(const config::localized_text& t) const;
+
+    // Queues a reply. Throws std::logic_error for an empty one: the person is never left with
+    // silence, so an empty reply can only come from a config validation should have refused.
+    void say(std::string text,
+             messages::outbound_priority priority = messages::outbound_priority::reply);
+    void record(std::string event) { out.events.push_back(std::move(event)); }
+
+    // Back to the start with nothing pending ("" = the start node, its menu not on screen).
+    void rest() { state() = {}; }
+    // Moves to a node (flow step and answers cleared).
+    void move_to(const std::string& node_id) { state() = {node_id, {}, {}}; }
+};
+
+// The node a config id names; throws std::logic_error if there is none (validation's job).
+const config::menu_node& node_named(const config::config& cfg, const std::string& id);
+
+// Replaces each "{name}" in the template by its value; values are not scanned again, so a value
+// can never smuggle in another placeholder.
+std::string fill(std::string_view tmpl,
+                 const std::vector<std::pair<std::string_view, std::string>>& values);
+
+// a + sep + b, leaving out the separator when either side is empty.
+std::string joined(std::string_view a, std::string_view sep, std::string_view b);
+
+// "1. first\n2. second": numbered options, one per line.
+std::string numbered(const std::vector<std::string>& labels);
+
+}  // namespace cwc::handlers
