@@ -1,1 +1,208 @@
-// placeholder: being written
+// The SQLite store: opening (pragmas, migrations), transactions and savepoints, the health
+// probe, contacts and inbound messages. The outbox, cases and audit chain live in
+// sqlite_outbox.cpp, sqlite_cases.cpp and sqlite_audit.cpp.
+#include "messages/sqlite_store.hpp"
+
+#include "messages/pseudonym.hpp"
+#include "messages/sqlite_connection.hpp"
+#include "messages/sqlite_schema.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace cwc::messages {
+namespace {
+
+using sqlite::connection;
+using sqlite::query;
+
+std::string state_to_json(const conversation_state& s) {
+    return nlohmann::json{{"node", s.node}, {"step", s.step}, {"answers", s.answers}}.dump();
+}
+
+// A state that cannot be read restarts the conversation at the main menu rather than failing
+// every message the person sends.
+conversation_state state_from_json(const std::string& text) {
+    conversation_state s;
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) return s;
+    const auto string_at = [&](const char* key) {
+        const auto it = j.find(key);
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    };
+    s.node = string_at("node");
+    s.step = string_at("step");
+    if (const auto it = j.find("answers"); it != j.end() && it->is_object()) {
+        for (const auto& [key, value] : it->items()) {
+            if (value.is_string()) s.answers[key] = value.get<std::string>();
+        }
+    }
+    return s;
+}
+
+constexpr std::string_view contact_columns =
+    "id, address, pseudonym, language, notice_given, opted_out, state_json, last_inbound_at";
+
+contact contact_from_row(const query& q) {
+    contact c;
+    c.id = q.int_at(0);
+    c.address = q.text_at(1);
+    c.pseudonym = q.text_at(2);
+    c.language = q.text_at(3);
+    c.notice_given = q.int_at(4) != 0;
+    c.opted_out = q.int_at(5) != 0;
+    c.state = state_from_json(q.text_at(6));
+    c.last_inbound_at = from_unix_ms(q.int_at(7));
+    return c;
+}
+
+template <typename Key>
+std::optional<contact> find_contact_where(connection& db, std::string_view where, const Key& key) {
+    std::string sql = "SELECT ";
+    sql += contact_columns;
+    sql += " FROM contacts WHERE ";
+    sql += where;
+    query q = db.prepare(sql, key);
+    if (!q.step()) return std::nullopt;
+    return contact_from_row(q);
+}
+
+bool is_memory_path(const std::string& path) {
+    return path.empty() || path == ":memory:" || path.starts_with("file::memory:");
+}
+
+}  // namespace
+
+sqlite_store::sqlite_store(const std::string& path, std::string pseudonym_key, sqlite_access access)
+    : db_{std::make_unique<connection>(path, access == sqlite_access::read_only
+                                                 ? connection::mode::read_only
+                                                 : connection::mode::read_write)},
+      pseudonym_key_{std::move(pseudonym_key)} {
+    db_->exec("PRAGMA busy_timeout = 5000");
+    db_->exec("PRAGMA foreign_keys = ON");
+    // journal_mode answers with the mode in effect; a silent fallback would lose durability.
+    const auto journal = db_->pragma_text("PRAGMA journal_mode = WAL");
+    const bool wal = journal == "wal" || (is_memory_path(path) && journal == "memory");
+    if (!wal) {
+        throw store_error("sqlite: WAL journal mode not available (got " +
+                          journal.value_or("none") + ")");
+    }
+    db_->exec("PRAGMA synchronous = FULL");
+    sqlite::migrate(*db_, system_now(), access == sqlite_access::read_only);
+}
+
+sqlite_store::~sqlite_store() = default;
+
+std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key) {
+    return std::make_unique<sqlite_store>(path, std::move(pseudonym_key));
+}
+
+int sqlite_store::schema_version() {
+    query q = db_->prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return q.step() ? static_cast<int>(q.int_at(0)) : 0;
+}
+
+std::optional<std::string> sqlite_store::read_pragma(std::string_view name) {
+    const bool plain = !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
+                                            std::string_view::npos;
+    if (!plain) throw store_error("sqlite: not a pragma name");
+    return db_->pragma_text("PRAGMA " + std::string{name});
+}
+
+// --- transactions
+
+void sqlite_store::begin() {
+    db_->exec("BEGIN IMMEDIATE");
+}
+void sqlite_store::commit() {
+    db_->exec("COMMIT");
+}
+void sqlite_store::rollback() {
+    db_->exec("ROLLBACK");
+}
+void sqlite_store::savepoint() {
+    db_->exec("SAVEPOINT unit");
+}
+void sqlite_store::release_savepoint() {
+    db_->exec("RELEASE unit");
+}
+// ROLLBACK TO leaves the savepoint open; releasing it too ends the unit, as the writer expects.
+void sqlite_store::rollback_to_savepoint() {
+    db_->exec("ROLLBACK TO unit; RELEASE unit");
+}
+
+void sqlite_store::probe_writable() {
+    const bool own_transaction = !db_->in_transaction();
+    if (own_transaction) {
+        db_->exec("BEGIN IMMEDIATE");
+    } else {
+        db_->exec("SAVEPOINT probe");
+    }
+    try {
+        db_->prepare("INSERT INTO health_probe (at) VALUES (?1)", to_unix_ms(system_now())).run();
+    } catch (...) {
+        try {
+            db_->exec(own_transaction ? "ROLLBACK" : "ROLLBACK TO probe; RELEASE probe");
+        } catch (...) {
+            // The original failure is the one worth reporting.
+        }
+        throw;
+    }
+    db_->exec(own_transaction ? "ROLLBACK" : "ROLLBACK TO probe; RELEASE probe");
+}
+
+// --- contacts and inbound
+
+bool sqlite_store::inbound_exists(std::string_view channel_id, std::string_view provider_id) {
+    query q = db_->prepare(
+        "SELECT 1 FROM inbound_messages WHERE channel_id = ?1 AND provider_message_id = ?2",
+        channel_id, provider_id);
+    return q.step();
+}
+
+contact sqlite_store::find_or_create_contact(std::string_view address, timestamp now) {
+    if (auto found = find_contact_by_address(address)) return *std::move(found);
+    contact c;
+    c.address = std::string{address};
+    c.pseudonym = pseudonym(pseudonym_key_, address);
+    db_->prepare(
+           "INSERT INTO contacts (address, pseudonym, state_json, created_at) "
+           "VALUES (?1, ?2, ?3, ?4)",
+           c.address, c.pseudonym, state_to_json(c.state), to_unix_ms(now))
+        .run();
+    c.id = db_->last_insert_id();
+    return c;
+}
+
+std::optional<contact> sqlite_store::find_contact(std::int64_t id) {
+    return find_contact_where(*db_, "id = ?1", id);
+}
+
+std::optional<contact> sqlite_store::find_contact_by_address(std::string_view address) {
+    return find_contact_where(*db_, "address = ?1", address);
+}
+
+void sqlite_store::save_contact(const contact& c) {
+    db_->prepare(
+           "UPDATE contacts SET language = ?2, notice_given = ?3, opted_out = ?4, "
+           "state_json = ?5, last_inbound_at = ?6 WHERE id = ?1",
+           c.id, c.language, c.notice_given, c.opted_out, state_to_json(c.state),
+           to_unix_ms(c.last_inbound_at))
+        .run();
+    if (db_->changes() == 0) {
+        throw store_error("sqlite: save_contact: no contact " + std::to_string(c.id));
+    }
+}
+
+std::int64_t sqlite_store::insert_inbound(const inbound_message& m, std::int64_t contact_id,
+                                          inbound_outcome outcome) {
+    db_->prepare(
+           "INSERT INTO inbound_messages "
+           "(channel_id, provider_message_id, contact_id, text, received_at, outcome) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+           m.channel_id, m.provider_message_id, contact_id, m.text, to_unix_ms(m.received_at),
+           std::string_view{outcome == inbound_outcome::handled ? "handled" : "failed"})
+        .run();
+    return db_->last_insert_id();
+}
+
+}  // namespace cwc::messages

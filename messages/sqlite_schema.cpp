@@ -1,0 +1,162 @@
+// Schema migrations of the SQLite store. Table and column names are a contract: integration
+// tests and operators read them with the sqlite3 CLI. Add a migration; never edit a shipped one.
+#include "messages/sqlite_schema.hpp"
+
+#include "messages/store.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace cwc::messages::sqlite {
+namespace {
+
+struct migration {
+    int version;
+    std::string_view sql;
+};
+
+constexpr std::array migrations{
+    migration{1, R"sql(
+CREATE TABLE contacts (
+  id INTEGER PRIMARY KEY,
+  address TEXT UNIQUE NOT NULL,
+  pseudonym TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT '',
+  notice_given INTEGER NOT NULL DEFAULT 0,
+  opted_out INTEGER NOT NULL DEFAULT 0,
+  state_json TEXT NOT NULL DEFAULT '{}',
+  last_inbound_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX contacts_pseudonym ON contacts(pseudonym);
+
+CREATE TABLE inbound_messages (
+  id INTEGER PRIMARY KEY,
+  channel_id TEXT NOT NULL,
+  provider_message_id TEXT NOT NULL,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  text TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('handled', 'failed')),
+  UNIQUE (channel_id, provider_message_id)
+);
+CREATE INDEX inbound_messages_contact ON inbound_messages(contact_id);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL,
+  channel_id TEXT NOT NULL,
+  to_address TEXT NOT NULL,
+  text TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  solicited INTEGER NOT NULL,
+  inbound_id INTEGER NOT NULL DEFAULT 0,
+  segments INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  provider_message_id TEXT NOT NULL DEFAULT '',
+  error_code TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_claim ON outbox(status, priority, next_attempt_at);
+CREATE INDEX outbox_provider ON outbox(channel_id, provider_message_id);
+CREATE INDEX outbox_contact ON outbox(contact_id);
+
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  reference TEXT UNIQUE NOT NULL,
+  contact_id INTEGER NOT NULL,
+  inbound_id INTEGER NOT NULL DEFAULT 0,
+  channel_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT NOT NULL,
+  region TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  sensitive INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  opened_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL
+);
+CREATE INDEX cases_contact ON cases(contact_id);
+CREATE INDEX cases_status_due ON cases(status, due_at);
+
+CREATE TABLE case_events (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX case_events_case ON case_events(case_id);
+
+-- AUTOINCREMENT: a sequence number is never reused, even after the last row is deleted.
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+
+-- Scratch table for probe_writable: rows are always rolled back.
+CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
+)sql"},
+    migration{2, R"sql(
+-- Authenticated webhooks that could not be parsed, kept raw for an operator.
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY,
+  channel_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+)sql"},
+};
+
+int current_version(connection& db) {
+    {
+        query exists = db.prepare(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+        if (!exists.step()) return 0;
+    }
+    query q = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return q.step() ? static_cast<int>(q.int_at(0)) : 0;
+}
+
+}  // namespace
+
+int latest_schema_version() {
+    return migrations.back().version;
+}
+
+int migrate(connection& db, timestamp now, bool read_only) {
+    const int latest = latest_schema_version();
+    if (current_version(db) >= latest) return latest;
+    if (read_only) throw store_error("sqlite: schema is not up to date and the store is read-only");
+
+    write_scope tx{db};
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    // Read again under the write lock: another process may have migrated in between.
+    const int from = current_version(db);
+    for (const migration& m : migrations) {
+        if (m.version <= from) continue;
+        db.exec(m.sql);
+        db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)", m.version,
+                   to_unix_ms(now))
+            .run();
+    }
+    tx.commit();
+    return latest;
+}
+
+}  // namespace cwc::messages::sqlite

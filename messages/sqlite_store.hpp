@@ -1,0 +1,97 @@
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a COMMIT that
+// returned survives a power cut. Same contract as store.hpp (one writer thread; throws
+// store_error); the extra read helpers serve tests, the CLI and audit verification.
+#pragma once
+
+#include "messages/store.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cwc::messages {
+
+namespace sqlite {
+class connection;
+}
+
+enum class sqlite_access {
+    read_write,  // creates the file and applies migrations
+    read_only,   // SQLITE_OPEN_READONLY: for inspection, and to test probe_writable's failure
+};
+
+class sqlite_store final : public store {
+  public:
+    // Opens (creating if needed) and migrates; throws store_error if the file cannot be opened,
+    // WAL mode does not take, or the schema cannot be brought up to date. `pseudonym_key` is
+    // the deployment's HMAC key for contact pseudonyms.
+    sqlite_store(const std::string& path, std::string pseudonym_key,
+                 sqlite_access access = sqlite_access::read_write);
+    ~sqlite_store() override;
+    sqlite_store(const sqlite_store&) = delete;
+    sqlite_store& operator=(const sqlite_store&) = delete;
+
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+    // One level: a second savepoint() before release/rollback nests under the same name.
+    void savepoint() override;
+    void release_savepoint() override;
+    void rollback_to_savepoint() override;  // undoes the unit and ends it (no release after)
+
+    bool inbound_exists(std::string_view channel_id, std::string_view provider_id) override;
+    contact find_or_create_contact(std::string_view address, timestamp now) override;
+    std::optional<contact> find_contact(std::int64_t id) override;
+    void save_contact(const contact& c) override;  // store_error if the contact does not exist
+    std::int64_t insert_inbound(const inbound_message& m, std::int64_t contact_id,
+                                inbound_outcome outcome) override;
+    std::int64_t insert_case(const case_record& c) override;  // also writes its first event
+    std::int64_t enqueue(const outbound_message& m) override;
+    void append_audit(const audit_entry& e) override;
+
+    std::vector<outbound_message> claim_due(timestamp now, std::size_t limit) override;
+    std::optional<timestamp> next_due() override;
+    // An unknown id is ignored (the row may have been removed by retention meanwhile).
+    void record_send_result(std::int64_t outbound_id, const send_result& r, timestamp now) override;
+    bool apply_delivery_status(std::string_view channel_id, std::string_view provider_message_id,
+                               outbound_status status, std::string_view error_code,
+                               timestamp now) override;
+    bool apply_delivery_status_for(std::int64_t outbound_id, std::string_view provider_message_id,
+                                   outbound_status status, std::string_view error_code,
+                                   timestamp now) override;
+    std::size_t requeue_interrupted(timestamp now) override;
+    // read counts as delivered and undelivered as failed.
+    outbox_counts count_outbox() override;
+    std::int64_t quarantine(std::string_view channel_id, std::string_view reason,
+                            std::string_view raw_body, timestamp now) override;
+    void probe_writable() override;
+
+    std::optional<case_summary> find_case(std::string_view reference) override;
+
+    // --- read helpers beyond the store interface
+    std::optional<contact> find_contact_by_address(std::string_view address);
+    std::optional<outbound_message> find_outbound(std::int64_t id);
+    std::vector<outbound_message> outbound_for_contact(std::int64_t contact_id);  // by id
+    std::optional<case_record> find_case_record(std::string_view reference);
+    // Walks the audit chain; returns the seq of the first entry whose hash or link to its
+    // predecessor does not match, or nothing if the chain is intact. Truncating the tail
+    // leaves a valid chain: compare the last hash with one kept elsewhere to detect that.
+    std::optional<std::int64_t> verify_audit_chain();
+    std::optional<std::string> last_audit_hash();
+    int schema_version();
+    // Value of a connection setting, e.g. "journal_mode", "synchronous" (2 = FULL); only plain
+    // pragma names are accepted (store_error otherwise).
+    std::optional<std::string> read_pragma(std::string_view name);
+
+  private:
+    std::unique_ptr<sqlite::connection> db_;
+    std::string pseudonym_key_;
+};
+
+// The store the gateway uses for an embedded deployment.
+std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key);
+
+}  // namespace cwc::messages

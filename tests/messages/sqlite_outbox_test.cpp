@@ -1,0 +1,240 @@
+// SQLite outbox: claim order, send results, monotonic status callbacks, provider opt-outs and
+// recovery of messages left "sending" by a crash.
+#include "messages/sqlite_store.hpp"
+#include "tests/messages/temp_db.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace cwc::messages;
+using cwc::messages::testing::raw_db;
+using cwc::messages::testing::temp_db;
+using std::chrono::milliseconds;
+
+namespace {
+
+const timestamp t0 = from_unix_ms(1'700'000'000'000);
+
+struct outbox_fixture {
+    temp_db file;
+    sqlite_store s{file.path(), "key"};
+    contact person = s.find_or_create_contact("+51987654321", t0);
+
+    std::int64_t add(std::string text, outbound_priority p, timestamp next,
+                     timestamp created = t0) {
+        outbound_message m;
+        m.contact_id = person.id;
+        m.channel_id = "sms";
+        m.to = person.address;
+        m.text = std::move(text);
+        m.priority = p;
+        m.created_at = created;
+        m.next_attempt_at = next;
+        return s.enqueue(m);
+    }
+    // A message claimed and reported sent with provider id `sid`.
+    std::int64_t sent(const std::string& sid) {
+        const auto id = add("hi", outbound_priority::reply, t0);
+        s.claim_due(t0, 100);
+        s.record_send_result(id, {send_result::outcome::sent, sid, "", {}}, t0);
+        return id;
+    }
+    outbound_status status_of(std::int64_t id) { return s.find_outbound(id).value().status; }
+};
+
+}  // namespace
+
+TEST_CASE("enqueue stores a queued message; a zero next attempt means now") {
+    outbox_fixture f;
+    const auto id = f.add("hola", outbound_priority::answer, timestamp{}, t0 + milliseconds{7});
+    const auto m = f.s.find_outbound(id);
+    REQUIRE(m.has_value());
+    CHECK(m->status == outbound_status::queued);
+    CHECK(m->attempts == 0);
+    CHECK(m->priority == outbound_priority::answer);
+    CHECK(m->text == "hola");
+    CHECK(m->next_attempt_at == t0 + milliseconds{7});
+    CHECK(f.s.next_due() == t0 + milliseconds{7});
+    raw_db raw{f.file.path()};
+    CHECK(raw.integer("SELECT updated_at FROM outbox") == to_unix_ms(t0) + 7);
+}
+
+TEST_CASE("claim_due takes the most urgent priority first, then the oldest") {
+    outbox_fixture f;
+    const auto broadcast = f.add("broadcast", outbound_priority::broadcast, t0);
+    const auto reply_late = f.add("reply late", outbound_priority::reply, t0 + milliseconds{10});
+    const auto safety = f.add("safety", outbound_priority::safety, t0 + milliseconds{20});
+    const auto reply_early = f.add("reply early", outbound_priority::reply, t0 + milliseconds{5});
+    const auto not_due = f.add("later", outbound_priority::safety, t0 + milliseconds{1000});
+    CHECK(f.s.next_due() == t0);
+
+    const timestamp now = t0 + milliseconds{100};
+    auto first = f.s.claim_due(now, 3);
+    REQUIRE(first.size() == 3);
+    CHECK(first[0].id == safety);
+    CHECK(first[1].id == reply_early);
+    CHECK(first[2].id == reply_late);
+    for (const auto& m : first) {
+        CHECK(m.status == outbound_status::sending);
+        CHECK(m.attempts == 1);
+        CHECK(f.status_of(m.id) == outbound_status::sending);
+    }
+    auto second = f.s.claim_due(now, 3);
+    REQUIRE(second.size() == 1);
+    CHECK(second[0].id == broadcast);
+    CHECK(f.s.claim_due(now, 3).empty());
+    CHECK(f.s.next_due() == t0 + milliseconds{1000});
+    CHECK(f.status_of(not_due) == outbound_status::queued);
+    CHECK(f.s.claim_due(t0 + milliseconds{1000}, 0).empty());
+}
+
+TEST_CASE("send results: sent, retry, failed") {
+    outbox_fixture f;
+    const auto a = f.add("a", outbound_priority::reply, t0);
+    const auto b = f.add("b", outbound_priority::reply, t0);
+    const auto c = f.add("c", outbound_priority::reply, t0);
+    REQUIRE(f.s.claim_due(t0, 10).size() == 3);
+
+    f.s.record_send_result(a, {send_result::outcome::sent, "SM-a", "", {}}, t0);
+    CHECK(f.status_of(a) == outbound_status::sent);
+    CHECK(f.s.find_outbound(a)->provider_message_id == "SM-a");
+
+    const timestamp retry_at = t0 + milliseconds{30'000};
+    f.s.record_send_result(b, {send_result::outcome::retry, "", "http_503", retry_at}, t0);
+    auto retried = f.s.find_outbound(b).value();
+    CHECK(retried.status == outbound_status::queued);
+    CHECK(retried.next_attempt_at == retry_at);
+    CHECK(retried.error_code == "http_503");
+    CHECK(f.s.claim_due(retry_at - milliseconds{1}, 10).empty());
+    auto again = f.s.claim_due(retry_at, 10);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].attempts == 2);
+
+    f.s.record_send_result(c, {send_result::outcome::failed, "", "21211", {}}, t0);
+    CHECK(f.status_of(c) == outbound_status::failed);
+    CHECK(f.s.find_outbound(c)->error_code == "21211");
+    CHECK_FALSE(f.s.find_contact(f.person.id)->opted_out);  // an ordinary failure is not STOP
+
+    f.s.record_send_result(9999, {send_result::outcome::failed, "", "x", {}}, t0);  // ignored
+}
+
+TEST_CASE("delivery statuses only move forward") {
+    outbox_fixture f;
+    struct row {
+        std::vector<outbound_status> callbacks;
+        std::vector<bool> applied;
+        outbound_status final_status;
+    };
+    using st = outbound_status;
+    const row rows[] = {
+        {{st::delivered, st::sent}, {true, false}, st::delivered},  // a late "sent"
+        {{st::failed}, {true}, st::failed},                         // sent then failed
+        {{st::failed, st::delivered}, {true, false}, st::failed},   // same rank: first wins
+        {{st::delivered, st::read}, {true, true}, st::read},
+        {{st::read, st::delivered}, {true, false}, st::read},
+        {{st::undelivered, st::sent}, {true, false}, st::undelivered},
+        {{st::sent, st::queued}, {false, false}, st::sent},  // already sent
+    };
+    int n = 0;
+    for (const row& r : rows) {
+        const std::string sid = "SM" + std::to_string(++n);
+        const auto id = f.sent(sid);
+        CAPTURE(sid);
+        for (std::size_t i = 0; i < r.callbacks.size(); ++i) {
+            CHECK(f.s.apply_delivery_status("sms", sid, r.callbacks[i], "", t0) == r.applied[i]);
+        }
+        CHECK(f.status_of(id) == r.final_status);
+    }
+    CHECK_FALSE(f.s.apply_delivery_status("sms", "SM-unknown", st::delivered, "", t0));
+    CHECK_FALSE(f.s.apply_delivery_status("whatsapp", "SM1", st::read, "", t0));
+    CHECK_FALSE(f.s.apply_delivery_status("sms", "", st::delivered, "", t0));
+}
+
+TEST_CASE("a status callback records its error code") {
+    outbox_fixture f;
+    const auto id = f.sent("SM1");
+    CHECK(f.s.apply_delivery_status("sms", "SM1", outbound_status::undelivered, "30003", t0));
+    CHECK(f.s.find_outbound(id)->error_code == "30003");
+}
+
+TEST_CASE("a callback addressed by our id may overtake the send result") {
+    outbox_fixture f;
+    const auto id = f.add("hi", outbound_priority::reply, t0);
+    REQUIRE(f.s.claim_due(t0, 1).size() == 1);
+    CHECK(f.s.apply_delivery_status_for(id, "SM1", outbound_status::delivered, "", t0));
+    CHECK(f.s.find_outbound(id)->provider_message_id == "SM1");
+    f.s.record_send_result(id, {send_result::outcome::sent, "SM1", "", {}}, t0);
+    CHECK(f.status_of(id) == outbound_status::delivered);  // the late "sent" changes nothing
+    CHECK(f.s.apply_delivery_status("sms", "SM1", outbound_status::read, "", t0));
+    CHECK_FALSE(f.s.apply_delivery_status_for(id, "SM1", outbound_status::sent, "", t0));
+    CHECK_FALSE(f.s.apply_delivery_status_for(id + 50, "SM9", outbound_status::sent, "", t0));
+}
+
+TEST_CASE("a provider opt-out (Twilio 21610) fails the message and opts the contact out") {
+    outbox_fixture f;
+    const auto id = f.add("broadcast", outbound_priority::broadcast, t0);
+    REQUIRE(f.s.claim_due(t0, 1).size() == 1);
+    f.s.record_send_result(id, {send_result::outcome::recipient_opted_out, "", "21610", {}}, t0);
+    const auto m = f.s.find_outbound(id).value();
+    CHECK(m.status == outbound_status::failed);
+    CHECK(m.error_code == "21610");
+    CHECK(f.s.find_contact(f.person.id)->opted_out);
+    raw_db raw{f.file.path()};
+    CHECK(
+        raw.text("SELECT subject FROM audit_log WHERE action = 'contact.opted_out_at_provider'") ==
+        "contact:" + std::to_string(f.person.id));
+    const auto detail = raw.text("SELECT detail FROM audit_log");
+    CHECK(detail.find("21610") != std::string::npos);
+    CHECK(detail.find("987654321") == std::string::npos);  // no phone number in the audit
+    CHECK_FALSE(f.s.verify_audit_chain().has_value());
+}
+
+TEST_CASE("requeue_interrupted puts messages left sending back in the queue") {
+    outbox_fixture f;
+    const auto a = f.add("a", outbound_priority::reply, t0);
+    const auto b = f.add("b", outbound_priority::reply, t0);
+    const auto c = f.add("c", outbound_priority::reply, t0);
+    REQUIRE(f.s.claim_due(t0, 2).size() == 2);  // a and b; c stays queued
+    const timestamp restart = t0 + milliseconds{60'000};
+    CHECK(f.s.requeue_interrupted(restart) == 2);
+    for (const auto id : {a, b}) {
+        const auto m = f.s.find_outbound(id).value();
+        CHECK(m.status == outbound_status::queued);
+        CHECK(m.next_attempt_at == restart);
+        CHECK(m.attempts == 1);  // the interrupted attempt still counts
+    }
+    CHECK(f.s.find_outbound(c)->next_attempt_at == t0);
+    CHECK(f.s.requeue_interrupted(restart) == 0);
+}
+
+TEST_CASE("count_outbox groups by status") {
+    outbox_fixture f;
+    f.add("queued", outbound_priority::reply, t0 + milliseconds{5});
+    const auto delivered = f.sent("SM1");
+    f.sent("SM2");
+    const auto read = f.sent("SM3");
+    const auto undelivered = f.sent("SM4");
+    f.s.apply_delivery_status("sms", "SM1", outbound_status::delivered, "", t0);
+    f.s.apply_delivery_status("sms", "SM3", outbound_status::read, "", t0);
+    f.s.apply_delivery_status("sms", "SM4", outbound_status::undelivered, "", t0);
+    f.add("sending", outbound_priority::reply, t0);
+    f.s.claim_due(t0, 10);
+    const outbox_counts n = f.s.count_outbox();
+    CHECK(n.queued == 1);
+    CHECK(n.sending == 1);
+    CHECK(n.sent == 1);
+    CHECK(n.delivered == 2);  // delivered + read
+    CHECK(n.failed == 1);     // undelivered
+    (void)delivered, (void)read, (void)undelivered;
+}
+
+TEST_CASE("quarantined webhooks are kept raw") {
+    outbox_fixture f;
+    const auto id = f.s.quarantine("sms", "missing MessageSid", "Body=hi&From=%2B1", t0);
+    CHECK(id > 0);
+    raw_db raw{f.file.path()};
+    CHECK(raw.text("SELECT body FROM quarantine WHERE id = " + std::to_string(id)) ==
+          "Body=hi&From=%2B1");
+    CHECK(raw.text("SELECT reason FROM quarantine") == "missing MessageSid");
+}
