@@ -51,10 +51,14 @@ unsigned status_for_read_error(const beast::error_code& ec, bool request_started
 
 const char* reason_for(unsigned status) {
     switch (status) {
-        case 408: return "request not received in time";
-        case 413: return "request body too large";
-        case 431: return "request headers too large";
-        default: return "malformed HTTP request";
+        case 408:
+            return "request not received in time";
+        case 413:
+            return "request body too large";
+        case 431:
+            return "request headers too large";
+        default:
+            return "malformed HTTP request";
     }
 }
 
@@ -178,35 +182,44 @@ http_server::http_server(net::io_context& io, tcp::endpoint listen_on, http_serv
     acceptor_.listen(net::socket_base::max_listen_connections);
 }
 
-tcp::endpoint http_server::local_endpoint() const { return acceptor_.local_endpoint(); }
+tcp::endpoint http_server::local_endpoint() const {
+    return acceptor_.local_endpoint();
+}
+
+net::awaitable<void> http_server::accept_loop() {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), use_tuple);
+        if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
+        if (ec) {
+            log_event(log_level::warn, "http.accept_failed", {{"error", ec.message()}});
+            continue;
+        }
+        auto ex = socket.get_executor();
+        auto on_done = [](std::exception_ptr e) {
+            if (!e) return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& x) {
+                log_event(log_level::warn, "http.session_failed", {{"what", x.what()}});
+            }
+        };
+        if (tls_) {
+            net::co_spawn(ex,
+                          tls_session(std::move(socket), tls_, service_, limits_, active_requests_,
+                                      open_connections_),
+                          on_done);
+        } else {
+            net::co_spawn(ex,
+                          plain_session(std::move(socket), service_, limits_, active_requests_,
+                                        open_connections_),
+                          on_done);
+        }
+    }
+}
 
 void http_server::start() {
-    auto accept_loop = [this]() -> net::awaitable<void> {
-        for (;;) {
-            auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), use_tuple);
-            if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
-            if (ec) {
-                log_event(log_level::warn, "http.accept_failed", {{"error", ec.message()}});
-                continue;
-            }
-            auto ex = socket.get_executor();
-            auto on_done = [](std::exception_ptr e) {
-                if (!e) return;
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& x) {
-                    log_event(log_level::warn, "http.session_failed", {{"what", x.what()}});
-                }
-            };
-            if (tls_) {
-                net::co_spawn(ex, tls_session(std::move(socket), tls_, service_, limits_,
-                                              active_requests_, open_connections_), on_done);
-            } else {
-                net::co_spawn(ex, plain_session(std::move(socket), service_, limits_,
-                                                active_requests_, open_connections_), on_done);
-            }
-        }
-    };
+    // A member coroutine, not a capturing lambda: a lambda's captures die with the lambda object,
+    // while the coroutine frame lives on.
     net::co_spawn(acceptor_.get_executor(), accept_loop(), net::detached);
 }
 

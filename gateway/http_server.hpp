@@ -37,6 +37,8 @@ public:
     std::size_t open_connections() const { return *open_connections_; }
 
 private:
+    boost::asio::awaitable<void> accept_loop();
+
     boost::asio::io_context& io_;
     boost::asio::ip::tcp::acceptor acceptor_;
     http_service& service_;

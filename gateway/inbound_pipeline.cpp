@@ -108,6 +108,7 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
                {"to", r.contact.state.node + "/" + r.contact.state.step}});
     }
     for (const auto& e : r.events) {
+        if (e == "case.opened") continue;  // recorded below with the case's coding and deadline
         audit(store, now, actor, e, "contact:" + std::to_string(contact.id), json::object());
     }
     store.save_contact(r.contact);

@@ -66,9 +66,21 @@ public:
                                        std::string_view provider_message_id,
                                        outbound_status status, std::string_view error_code,
                                        timestamp now) = 0;
+    // The same, addressed by our outbox id (carried in the status-callback URL), so a callback
+    // that overtakes the recording of the send result is not lost; also stores the provider id
+    // when the row has none yet.
+    virtual bool apply_delivery_status_for(std::int64_t outbound_id,
+                                           std::string_view provider_message_id,
+                                           outbound_status status, std::string_view error_code,
+                                           timestamp now) = 0;
     // After a crash, rows left in "sending" are queued again (at-least-once; see README).
     virtual std::size_t requeue_interrupted(timestamp now) = 0;
     virtual outbox_counts count_outbox() = 0;
+
+    // An authenticated webhook we could not parse: kept raw (table quarantine: id, channel_id,
+    // received_at, reason, body) for an operator, so the provider can be answered 2xx.
+    virtual std::int64_t quarantine(std::string_view channel_id, std::string_view reason,
+                                    std::string_view raw_body, timestamp now) = 0;
 
     // --- health: a real write that is rolled back; throws store_error if the store refuses it
     virtual void probe_writable() = 0;
