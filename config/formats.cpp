@@ -1,0 +1,258 @@
+// Shapes of configuration values and the text checks behind keyword collisions and opt-out
+// warnings. Decoding is lenient (an invalid byte passes through as itself): the loader reports
+// problems, it must not fail on them.
+#include "config/formats.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cwc::config {
+namespace {
+
+bool is_ascii_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_ascii_lower(char c) {
+    return c >= 'a' && c <= 'z';
+}
+bool is_ascii_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
+bool is_hex(char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+// One code point of UTF-8 at i; an invalid or truncated sequence yields the byte itself.
+char32_t decode_at(std::string_view s, std::size_t& i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    std::size_t length = b0 < 0x80           ? 1
+                         : (b0 >> 5) == 0x6  ? 2
+                         : (b0 >> 4) == 0xE  ? 3
+                         : (b0 >> 3) == 0x1E ? 4
+                                             : 0;
+    if (length == 0 || i + length > s.size()) {
+        ++i;
+        return b0;
+    }
+    char32_t cp = length == 1   ? b0
+                  : length == 2 ? (b0 & 0x1Fu)
+                  : length == 3 ? (b0 & 0x0Fu)
+                                : (b0 & 0x07u);
+    for (std::size_t k = 1; k < length; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0) != 0x80) {
+            ++i;
+            return b0;
+        }
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    i += length;
+    return cp;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// Base letters of U+00C0..U+00FF; '.' keeps the character (Æ, ×, Þ, ß, ÷, þ).
+constexpr std::string_view latin1_base =
+    "aaaaaa.ceeeeiiiidnooooo.ouuuuy..aaaaaa.ceeeeiiiidnooooo.ouuuuy.y";
+
+bool is_space(char32_t cp) {
+    return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0;
+}
+
+bool is_digit_code_point(char32_t cp) {
+    return (cp >= '0' && cp <= '9') || (cp >= 0x660 && cp <= 0x669) || (cp >= 0x6F0 && cp <= 0x6F9);
+}
+
+// Letters and digits of any script count as word characters; Latin-1 and general punctuation
+// ("¡", "¿", "«", "—") separate words like ASCII punctuation does.
+bool is_word_code_point(char32_t cp) {
+    if (cp < 0x80) return std::isalnum(static_cast<int>(cp)) != 0 || cp == '_';
+    if (cp < 0xC0) return false;
+    if (cp == 0xD7 || cp == 0xF7) return false;
+    if (cp >= 0x2000 && cp <= 0x206F) return false;
+    return true;
+}
+
+bool valid_host(std::string_view host) {
+    if (host.empty()) return false;
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']') return false;
+        return std::all_of(host.begin() + 1, host.end() - 1,
+                           [](char c) { return is_hex(c) || c == ':' || c == '.'; });
+    }
+    return std::all_of(host.begin(), host.end(), [](char c) {
+        return is_ascii_lower(c) || is_ascii_upper(c) || is_ascii_digit(c) || c == '.' || c == '-';
+    });
+}
+
+bool valid_port(std::string_view port, long min) {
+    if (port.empty() || port.size() > 5) return false;
+    if (!std::all_of(port.begin(), port.end(), is_ascii_digit)) return false;
+    const long value = std::stol(std::string(port));
+    return value >= min && value <= 65535;
+}
+
+}  // namespace
+
+bool is_slug(std::string_view s) {
+    return !s.empty() && s.size() <= 32 && std::all_of(s.begin(), s.end(), [](char c) {
+        return is_ascii_lower(c) || is_ascii_digit(c) || c == '_' || c == '-';
+    });
+}
+
+bool is_language_code(std::string_view s) {
+    return (s.size() == 2 || s.size() == 3) && std::all_of(s.begin(), s.end(), is_ascii_lower);
+}
+
+bool is_country_code(std::string_view s) {
+    return s.size() == 2 && is_ascii_upper(s[0]) && is_ascii_upper(s[1]);
+}
+
+bool is_e164(std::string_view s) {
+    if (s.size() < 9 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
+    return std::all_of(s.begin() + 1, s.end(), is_ascii_digit);
+}
+
+bool is_env_name(std::string_view s) {
+    if (s.empty() || is_ascii_digit(s[0])) return false;
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return is_ascii_upper(c) || is_ascii_digit(c) || c == '_'; });
+}
+
+bool is_messaging_service_sid(std::string_view s) {
+    return s.size() == 34 && s.substr(0, 2) == "MG" && std::all_of(s.begin() + 2, s.end(), is_hex);
+}
+
+std::optional<std::string> http_url_problem(std::string_view s) {
+    std::string_view rest;
+    if (s.substr(0, 7) == "http://") {
+        rest = s.substr(7);
+    } else if (s.substr(0, 8) == "https://") {
+        rest = s.substr(8);
+    } else {
+        return "must start with http:// or https://";
+    }
+    if (std::any_of(s.begin(), s.end(),
+                    [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7F; })) {
+        return "must not contain spaces or control characters";
+    }
+    if (s.find_first_of("?#") != std::string_view::npos) {
+        return "must not have a query (?...) or a fragment (#...)";
+    }
+    const std::size_t slash = rest.find('/');
+    const std::string_view authority = rest.substr(0, slash);
+    const std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
+    if (authority.find('@') != std::string_view::npos) {
+        return "must not contain a user name or password (user@host)";
+    }
+    const std::size_t bracket = authority.rfind(']');
+    const std::size_t colon = authority.rfind(':');
+    const bool has_port =
+        colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
+    const std::string_view host = has_port ? authority.substr(0, colon) : authority;
+    if (!valid_host(host)) return "needs a host name or IP address after the scheme";
+    if (has_port && !valid_port(authority.substr(colon + 1), 1)) {
+        return "the port must be a number from 1 to 65535";
+    }
+    if (!path.empty() && path.back() == '/') return "must not end with a slash";
+    return std::nullopt;
+}
+
+std::optional<std::string> listen_problem(std::string_view s) {
+    const std::size_t colon = s.rfind(':');
+    if (colon == std::string_view::npos) return "must be host:port, e.g. 127.0.0.1:8080";
+    const std::string_view host = s.substr(0, colon);
+    if (host.find(':') != std::string_view::npos && host.front() != '[') {
+        return "put an IPv6 address in brackets, e.g. [::1]:8080";
+    }
+    if (!valid_host(host)) return "needs a host or IP address before the colon, e.g. 0.0.0.0:8080";
+    if (!valid_port(s.substr(colon + 1), 0)) {
+        return "the port must be a number from 0 to 65535 (0 picks a free port)";
+    }
+    return std::nullopt;
+}
+
+std::string fold_keyword(std::string_view utf8) {
+    std::string out;
+    bool pending_space = false;
+    for (std::size_t i = 0; i < utf8.size();) {
+        char32_t cp = decode_at(utf8, i);
+        if (is_space(cp)) {
+            pending_space = !out.empty();
+            continue;
+        }
+        if (pending_space) out += ' ';
+        pending_space = false;
+        if (cp >= 'A' && cp <= 'Z') cp = cp - 'A' + 'a';
+        if (cp >= 0xC0 && cp <= 0xFF && latin1_base[cp - 0xC0] != '.') cp = latin1_base[cp - 0xC0];
+        append_utf8(out, cp);
+    }
+    return out;
+}
+
+bool is_digits_only(std::string_view folded) {
+    bool any_digit = false;
+    for (std::size_t i = 0; i < folded.size();) {
+        const char32_t cp = decode_at(folded, i);
+        if (is_space(cp)) continue;
+        if (!is_digit_code_point(cp)) return false;
+        any_digit = true;
+    }
+    return any_digit;
+}
+
+const std::vector<std::string>& provider_opt_out_words() {
+    static const std::vector<std::string> words = {"CANCEL",      "END",    "QUIT",  "STOPALL",
+                                                   "UNSUBSCRIBE", "REVOKE", "OPTOUT"};
+    return words;
+}
+
+std::optional<std::string> find_opt_out_word(std::string_view utf8) {
+    const auto& words = provider_opt_out_words();
+    std::string word;
+    auto check = [&]() -> std::optional<std::string> {
+        auto it = std::find(words.begin(), words.end(), word);
+        word.clear();
+        return it == words.end() ? std::nullopt : std::optional<std::string>(*it);
+    };
+    for (std::size_t i = 0; i < utf8.size();) {
+        const char32_t cp = decode_at(utf8, i);
+        if (is_word_code_point(cp)) {
+            // Non-ASCII letters make the word unlike any opt-out word; keep a marker.
+            word += cp < 0x80 ? static_cast<char>(std::toupper(static_cast<int>(cp))) : '~';
+            continue;
+        }
+        if (auto found = check()) return found;
+    }
+    return check();
+}
+
+std::vector<std::string> placeholders_in(std::string_view text) {
+    std::vector<std::string> names;
+    for (std::size_t open = text.find('{'); open != std::string_view::npos;
+         open = text.find('{', open + 1)) {
+        const std::size_t close = text.find_first_of("{}", open + 1);
+        if (close == std::string_view::npos || text[close] != '}') continue;
+        names.emplace_back(text.substr(open + 1, close - open - 1));
+    }
+    return names;
+}
+
+}  // namespace cwc::config

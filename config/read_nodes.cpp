@@ -1,0 +1,171 @@
+// Reads the menus and flows under /nodes. Every reference (an option's next, a page's next, a
+// flow's categories) is checked against what the file defines, and fields that a node's type
+// does not use are flagged, because a "text" node with options is usually a mistyped menu.
+#include "config/formats.hpp"
+#include "config/sections.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace cwc::config {
+namespace {
+
+constexpr std::pair<node_kind, const char*> node_kinds[] = {
+    {node_kind::menu, "menu"},           {node_kind::text, "text"},
+    {node_kind::complaint, "complaint"}, {node_kind::feedback, "feedback"},
+    {node_kind::language, "language"},   {node_kind::status, "status"},
+};
+
+constexpr std::size_t max_options = 9;  // people answer with one digit
+
+struct known_ids {
+    std::set<std::string> nodes;
+    std::set<std::string> categories;
+    bool has_regions = false;
+};
+
+void check_node_ref(object_reader& o, std::string_view key, const std::string& id,
+                    const known_ids& known) {
+    if (known.nodes.count(id) != 0) return;
+    o.error(key, "no node '" + id + "' in /nodes; use one of: " + join_names(known.nodes));
+}
+
+void read_options(const json& value, const std::string& path, reading& r, const known_ids& known,
+                  menu_node& node) {
+    const auto* items = read_array(value, path, r.log);
+    if (items == nullptr) return;
+    if (items->empty() || items->size() > max_options) {
+        r.log.error(path, "a menu has 1 to " + std::to_string(max_options) +
+                              " options, because people reply with one digit; found " +
+                              std::to_string(items->size()) +
+                              (items->empty() ? "" : ": move some into a sub-menu"));
+    }
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        object_reader o((*items)[i], child_path(path, i), r);
+        if (!o.valid()) continue;
+        menu_option option;
+        o.read_localized("label", option.label, presence::required);
+        if (o.read_string("next", option.next, presence::required)) {
+            check_node_ref(o, "next", option.next, known);
+        }
+        o.warn_unknown();
+        node.options.push_back(std::move(option));
+    }
+}
+
+void read_categories_list(const json& value, const std::string& path, reading& r,
+                          const known_ids& known, menu_node& node) {
+    const auto* items = read_array(value, path, r.log);
+    if (items == nullptr) return;
+    if (items->empty()) {
+        r.log.error(path, "needs at least one category id from /categories");
+    }
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const std::string item_path = child_path(path, i);
+        auto id = read_string_value((*items)[i], item_path, r.log);
+        if (!id) continue;
+        if (known.categories.count(*id) == 0) {
+            r.log.error(item_path, "no category '" + *id + "' in /categories; use one of: " +
+                                       join_names(known.categories));
+        } else if (std::find(node.categories.begin(), node.categories.end(), *id) !=
+                   node.categories.end()) {
+            r.log.error(item_path, "category '" + *id + "' is listed twice; list it once");
+        }
+        node.categories.push_back(std::move(*id));
+    }
+}
+
+void read_node(const json& value, const std::string& path, reading& r, const known_ids& known,
+               const std::string& start_node, menu_node& node) {
+    object_reader o(value, path, r);
+    if (!o.valid()) return;
+    std::string type;
+    const char* type_name = nullptr;
+    if (o.read_string("type", type, presence::required)) {
+        for (const auto& [kind, name] : node_kinds) {
+            if (type == name) {
+                node.kind = kind;
+                type_name = name;
+            }
+        }
+        if (type_name == nullptr) {
+            o.error("type", "unknown node type '" + type +
+                                "'; use menu, text, complaint, feedback, language or status");
+        }
+    }
+    o.read_localized("text", node.text, presence::required);
+    const bool known_type = type_name != nullptr;
+    const bool is_menu = known_type && node.kind == node_kind::menu;
+    const bool is_page = known_type && node.kind == node_kind::text;
+    const bool is_flow =
+        known_type && (node.kind == node_kind::complaint || node.kind == node_kind::feedback);
+    auto misplaced = [&](std::string_view key, const char* used_by) {
+        if (!known_type || o.find(key) == nullptr) return false;
+        o.warning(key, "'" + std::string(key) + "' is only used by " + used_by + " nodes; this " +
+                           type_name + " node ignores it");
+        return true;
+    };
+
+    if (is_menu) {
+        const json* options =
+            o.require("options", "a list of 1 to 9 {\"label\", \"next\"} options");
+        if (options != nullptr) read_options(*options, o.path_of("options"), r, known, node);
+    } else {
+        misplaced("options", "menu");
+    }
+
+    if (is_page) {
+        node.next = start_node;
+        if (o.read_string("next", node.next, presence::optional)) {
+            check_node_ref(o, "next", node.next, known);
+        }
+    } else {
+        misplaced("next", "text");
+    }
+
+    if (is_flow) {
+        const json* categories = o.require("categories", "a list of category ids from /categories");
+        if (categories != nullptr) {
+            read_categories_list(*categories, o.path_of("categories"), r, known, node);
+        }
+        if (o.read_bool("ask_region", node.ask_region, presence::optional) && node.ask_region &&
+            !known.has_regions) {
+            o.error("ask_region",
+                    "true needs at least one region in /regions; add regions or "
+                    "set ask_region to false");
+        }
+        o.read_localized("ask_description", node.ask_description, presence::required);
+    } else {
+        for (const char* key : {"categories", "ask_region", "ask_description"}) {
+            misplaced(key, "complaint and feedback");
+        }
+    }
+    o.warn_unknown();
+}
+
+}  // namespace
+
+void read_nodes(const json& value, reading& r, config& out) {
+    object_reader o(value, "/nodes", r);
+    if (!o.valid()) return;
+    known_ids known;
+    for (const auto& key : o.keys()) known.nodes.insert(key);
+    for (const auto& c : out.categories) known.categories.insert(c.id);
+    known.has_regions = !out.regions.empty();
+    if (known.nodes.empty()) {
+        r.log.error("/nodes", "needs at least the start menu, e.g. {\"" + out.start_node +
+                                  "\": {\"type\": \"menu\", ...}}");
+    }
+    for (const auto& id : o.keys()) {
+        const std::string path = o.path_of(id);
+        if (!is_slug(id)) {
+            r.log.error(path, "'" + id + "' is not a node id: use 1-32 of a-z, 0-9, _ and -");
+        }
+        menu_node node;
+        node.id = id;
+        read_node(*o.find(id), path, r, known, out.start_node, node);
+        out.nodes[id] = std::move(node);
+    }
+}
+
+}  // namespace cwc::config

@@ -1,0 +1,206 @@
+// Reads the operational sections: languages, deployment, server and channels. Secrets never
+// live here: a channel names the environment variables that hold them, and a secret-looking key
+// in a channel is refused so a token never ends up in a file that gets copied around.
+#include "config/formats.hpp"
+#include "config/sections.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace cwc::config {
+namespace {
+
+bool looks_secret(std::string key) {
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (key.size() >= 4 && key.compare(key.size() - 4, 4, "_env") == 0) return false;
+    for (const char* word :
+         {"auth_token", "account_sid", "api_key", "apikey", "password", "secret", "token"}) {
+        if (key.find(word) != std::string::npos) return true;
+    }
+    return false;
+}
+
+void read_env_name(object_reader& o, std::string_view key, std::string& out) {
+    std::string name;
+    if (!o.read_string(key, name, presence::optional)) return;
+    if (!is_env_name(name)) {
+        o.error(key, "'" + name +
+                         "' is not an environment variable name: use capitals, digits and _, "
+                         "not starting with a digit (e.g. TWILIO_AUTH_TOKEN)");
+        return;
+    }
+    out = name;
+}
+
+void read_url(object_reader& o, std::string_view key, std::string& out, const char* example) {
+    std::string url;
+    if (!o.read_string(key, url, presence::optional)) return;
+    if (auto why = http_url_problem(url)) {
+        o.error(key, "'" + url + "' " + *why + "; expected e.g. " + example);
+        return;
+    }
+    out = url;
+}
+
+void read_channel(const json& value, const std::string& path, reading& r, channel& c) {
+    object_reader o(value, path, r);
+    if (!o.valid()) return;
+    for (const auto& key : o.keys()) {
+        if (!looks_secret(key)) continue;
+        o.mark_known(key);
+        o.error(key,
+                "secrets must not be in the config file: they come from the environment "
+                "variables named by account_sid_env and auth_token_env (defaults " +
+                    c.account_sid_env + ", " + c.auth_token_env + "); remove this key");
+    }
+    if (o.read_string("id", c.id, presence::required) && !is_slug(c.id)) {
+        o.error("id", "'" + c.id +
+                          "' is not a channel id: use 1-32 of a-z, 0-9, _ and - "
+                          "(it becomes the webhook path /webhooks/{id})");
+    }
+    std::string type;
+    if (o.read_string("type", type, presence::required) && type != "twilio_sms") {
+        o.error("type", "unknown channel type '" + type + "'; supported: twilio_sms");
+    }
+    const bool has_service =
+        o.read_string("messaging_service_sid", c.messaging_service_sid, presence::optional);
+    if (has_service && !is_messaging_service_sid(c.messaging_service_sid)) {
+        o.error("messaging_service_sid",
+                "expected MG followed by 32 hexadecimal digits, as shown in the Twilio console");
+    }
+    const presence address_presence = has_service ? presence::optional : presence::required;
+    if (o.read_string("address", c.address, address_presence) && !is_e164(c.address)) {
+        o.error("address", "'" + c.address +
+                               "' is not an E.164 number: + then 8 to 15 digits, no spaces "
+                               "(e.g. +5116409000)");
+    }
+    read_env_name(o, "account_sid_env", c.account_sid_env);
+    read_env_name(o, "auth_token_env", c.auth_token_env);
+    read_env_name(o, "api_base_env", c.api_base_env);
+    read_url(o, "default_api_base", c.default_api_base, "https://api.twilio.com");
+    o.read_bool("provider_enforces_stop", c.provider_enforces_stop, presence::optional);
+    o.read_size("max_body_bytes", c.max_body_bytes, 1024, 10 * 1024 * 1024, presence::optional);
+    o.read_number("sends_per_second", c.sends_per_second, 0.0, 1000.0, presence::optional);
+    o.warn_unknown();
+}
+
+}  // namespace
+
+void read_languages(const json& value, reading& r, config& out) {
+    const std::string path = "/languages";
+    const auto* items = read_array(value, path, r.log);
+    if (items == nullptr) return;
+    if (items->empty()) {
+        r.log.error(path,
+                    "needs at least one language, e.g. [{\"code\": \"es\", \"name\": "
+                    "\"Español\"}]");
+    }
+    std::map<std::string, std::string> seen;  // code -> path
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        reading plain{r.log, {}};  // names are in their own language, not localized
+        object_reader o((*items)[i], child_path(path, i), plain);
+        language lang;
+        bool ok = o.read_string("code", lang.code, presence::required);
+        if (ok && !is_language_code(lang.code)) {
+            o.error("code", "'" + lang.code +
+                                "' is not a language code: use the 2-3 lower-case "
+                                "letters of ISO 639, e.g. es, en, ar, qu");
+            ok = false;
+        }
+        if (ok && seen.count(lang.code) != 0) {
+            o.error("code", "language '" + lang.code + "' is listed twice (also at " +
+                                seen[lang.code] + "); list each language once");
+            ok = false;
+        }
+        ok = o.read_string("name", lang.name, presence::required) && ok;
+        o.warn_unknown();
+        if (!ok) continue;
+        seen[lang.code] = o.path_of("code");
+        r.languages.push_back(lang.code);
+        out.languages.push_back(std::move(lang));
+    }
+}
+
+void read_deployment(const json& value, reading& r, config& out) {
+    object_reader o(value, "/deployment", r);
+    if (!o.valid()) return;
+    o.read_string("name", out.deployment_name, presence::required);
+    if (o.read_string("default_language", out.default_language, presence::required) &&
+        !out.has_language(out.default_language)) {
+        o.error("default_language",
+                "'" + out.default_language +
+                    "' is not in /languages; use one of: " + join_names(r.languages));
+    }
+    if (o.read_string("default_country", out.default_country, presence::optional) &&
+        !is_country_code(out.default_country)) {
+        o.error("default_country", "'" + out.default_country +
+                                       "' is not an ISO 3166 alpha-2 code: two capitals, e.g. PE");
+    }
+    o.read_int("conversation_timeout_minutes", out.conversation_timeout_minutes, 1, 10080,
+               presence::optional);
+    if (o.read_string("start_node", out.start_node, presence::optional) &&
+        !is_slug(out.start_node)) {
+        o.error("start_node", "'" + out.start_node + "' is not a node id (1-32 of a-z, 0-9, _, -)");
+    }
+    o.warn_unknown();
+}
+
+void read_server(const json& value, reading& r, config& out) {
+    object_reader o(value, "/server", r);
+    if (!o.valid()) return;
+    server_settings& s = out.server;
+    std::string listen;
+    if (o.read_string("listen", listen, presence::optional)) {
+        if (auto why = listen_problem(listen)) {
+            o.error("listen", "'" + listen + "': " + *why);
+        } else {
+            s.listen = listen;
+        }
+    }
+    read_url(o, "public_url", s.public_url, "https://sms.example.org or http://127.0.0.1:8080");
+    o.read_string("database", s.database, presence::optional);
+    o.read_string("pseudonym_key_file", s.pseudonym_key_file, presence::optional);
+    if (const json* tls = o.find("tls")) {
+        object_reader t(*tls, o.path_of("tls"), r);
+        const bool cert =
+            t.read_string("certificate_file", s.tls.certificate_file, presence::optional);
+        const bool key =
+            t.read_string("private_key_file", s.tls.private_key_file, presence::optional);
+        if (t.valid() && cert != key &&
+            t.find(cert ? "private_key_file" : "certificate_file") == nullptr) {
+            t.error(cert ? "private_key_file" : "certificate_file",
+                    "missing: TLS needs both certificate_file and private_key_file; or remove "
+                    "\"tls\" to serve plain HTTP behind a reverse proxy");
+        }
+        t.warn_unknown();
+    }
+    o.read_size("max_header_bytes", s.max_header_bytes, 1024, 65536, presence::optional);
+    o.read_int("read_timeout_seconds", s.read_timeout_seconds, 1, 300, presence::optional);
+    o.read_int("idle_timeout_seconds", s.idle_timeout_seconds, 1, 3600, presence::optional);
+    o.warn_unknown();
+}
+
+void read_channels(const json& value, reading& r, config& out) {
+    const std::string path = "/channels";
+    const auto* items = read_array(value, path, r.log);
+    if (items == nullptr) return;
+    if (items->empty()) r.log.error(path, "needs at least one channel, e.g. a twilio_sms number");
+    std::map<std::string, std::string> seen;  // id -> path
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        channel c;
+        const std::string item_path = child_path(path, i);
+        read_channel((*items)[i], item_path, r, c);
+        if (c.id.empty()) continue;
+        if (auto it = seen.find(c.id); it != seen.end()) {
+            r.log.error(child_path(item_path, "id"),
+                        "channel id '" + c.id + "' is used twice (also at " + it->second +
+                            "); each channel needs its own id and webhook path");
+            continue;
+        }
+        seen[c.id] = child_path(item_path, "id");
+        out.channels.push_back(std::move(c));
+    }
+}
+
+}  // namespace cwc::config

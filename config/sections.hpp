@@ -1,0 +1,42 @@
+// Internal to config/load: one reader per top-level section of the JSON, and the checks that
+// span sections. Each reader fills its part of the config and logs problems; the order in
+// load.cpp matters (languages before any text, categories before nodes).
+#pragma once
+
+#include "config/config.hpp"
+#include "config/json_reader.hpp"
+
+#include <set>
+#include <string>
+
+namespace cwc::config {
+
+// Settings (read_settings.cpp).
+void read_languages(const json& value, reading& r, config& out);
+void read_deployment(const json& value, reading& r, config& out);
+void read_server(const json& value, reading& r, config& out);
+void read_channels(const json& value, reading& r, config& out);
+
+// Content (read_content.cpp).
+void read_keywords(const json& value, reading& r, config& out);
+void read_regions(const json& value, reading& r, config& out);
+void read_case_types(const json& value, reading& r, config& out);
+void read_categories(const json& value, reading& r, config& out);
+void read_texts(const json& value, reading& r, config& out);
+void read_statuses(const json& value, reading& r, config& out);
+
+// Menus and flows (read_nodes.cpp). Needs regions, categories and start_node read first.
+void read_nodes(const json& value, reading& r, config& out);
+
+// Checks across sections (cross_check.cpp): start node, reachability, language keyword.
+void check_cross_references(reading& r, const config& cfg, bool nodes_present);
+
+// The case status ids a "statuses" section must name, in their order of life.
+inline constexpr const char* case_status_ids[] = {
+    "new", "acknowledged", "in_progress", "referred", "responded", "closed", "reopened"};
+
+// "a, b, c" for messages that list what would be right.
+std::string join_names(const std::set<std::string>& names);
+std::string join_names(const std::vector<std::string>& names);  // in the given order
+
+}  // namespace cwc::config
