@@ -146,8 +146,10 @@ net::awaitable<http_result> http_connection::send(const http_request_spec& spec,
         if (!reused) {
             if (auto ec = co_await impl_->connect(timeout)) co_return http_result{ec, 0, {}, {}};
         }
-        auto result = impl_->plain ? co_await impl_->exchange(*impl_->plain, req, timeout)
-                                   : co_await impl_->exchange(*impl_->secure, req, timeout);
+        // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (double destruction).
+        http_result result;
+        if (impl_->plain) result = co_await impl_->exchange(*impl_->plain, req, timeout);
+        else result = co_await impl_->exchange(*impl_->secure, req, timeout);
         if (result.error) impl_->reset();
         if (result.error && reused && is_stale_connection_error(result.error)) continue;
         co_return result;

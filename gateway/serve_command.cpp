@@ -12,7 +12,10 @@
 #include "config/load.hpp"
 #include "messages/sqlite_store.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/url/parse.hpp>
@@ -58,22 +61,17 @@ std::shared_ptr<net::ssl::context> server_tls(const config::tls_settings& tls) {
 }
 
 // Waits for requests in flight to finish (or the grace period), then stops the io_context.
-void drain_then_stop(net::io_context& io, http_server& server, dispatcher& sender) {
+net::awaitable<void> drain_then_stop(net::io_context& io, http_server& server, dispatcher& sender) {
     server.stop_accepting();
     sender.stop();
-    auto timer = std::make_shared<net::steady_timer>(io);
-    auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
-    auto poll = std::make_shared<std::function<void()>>();
-    *poll = [&io, &server, timer, deadline, poll] {
-        if (server.active_requests() == 0 || std::chrono::steady_clock::now() >= deadline) {
-            log_event(log_level::info, "shutdown", {{"unfinished_requests", server.active_requests()}});
-            io.stop();
-            return;
-        }
-        timer->expires_after(std::chrono::milliseconds(20));
-        timer->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
-    };
-    (*poll)();
+    const auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
+    net::steady_timer timer(io);
+    while (server.active_requests() > 0 && std::chrono::steady_clock::now() < deadline) {
+        timer.expires_after(std::chrono::milliseconds(20));
+        co_await timer.async_wait(net::use_awaitable);
+    }
+    log_event(log_level::info, "shutdown", {{"unfinished_requests", server.active_requests()}});
+    io.stop();
 }
 
 }  // namespace
@@ -118,7 +116,7 @@ int run_serve(const serve_options& options) {
 
     net::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
-        if (!ec) drain_then_stop(io, server, sender);
+        if (!ec) net::co_spawn(io, drain_then_stop(io, server, sender), net::detached);
     });
     server.start();
     sender.start();
