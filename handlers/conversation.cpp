@@ -98,9 +98,11 @@ conversation_result handle_inbound(const conversation_input& in) {
 
     // The config may have changed since the state was stored: start again without a word.
     if (!state_is_current(in.cfg, t.state())) t.rest();
-    if (idle_too_long(in) && !at_start(in.cfg, t.state())) {
+    if (idle_too_long(in)) {
+        // After a long pause nothing is "on screen" any more, not even the menu: a greeting then
+        // gets the menu, not "we did not understand".
+        if (!at_start(in.cfg, t.state())) t.record("conversation.restarted");
         t.rest();
-        t.record("conversation.restarted");
     }
 
     const std::string folded = messages::fold_for_matching(in.text);

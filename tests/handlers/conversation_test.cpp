@@ -91,6 +91,13 @@ TEST_CASE("a conversation idle past the timeout starts again") {
          at("info"),
          {}},
         {"at rest: nothing to restart", {}, 500, "hola", {main_es}, at("main"), {}},
+        {"a greeting long after the menu was shown gets the menu, not a re-prompt",
+         at("main"),
+         500,
+         "hola",
+         {main_es},
+         at("main"),
+         {}},
     };
     for (const auto& r : rows) {
         CAPTURE(r.name);
