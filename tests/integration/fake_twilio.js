@@ -349,7 +349,7 @@ async function start(opts = {}) {
 
   fake.close = async () => {
     fake.status_callbacks = false;
-    await Promise.race([fake.settle(), sleep(2000)]);
+    await Promise.race([fake.settle(), new Promise((r) => setTimeout(r, 2000).unref())]);
     server.closeAllConnections?.();
     await new Promise((r) => server.close(() => r()));
   };

@@ -17,6 +17,13 @@ const REFERENCE_RE = /[234679ACDEFGHJKMNPQRTUVWXY]{3}-[234679ACDEFGHJKMNPQRTUVWX
 const FINAL_OUTBOX = ['sent', 'delivered', 'read', 'failed', 'undelivered'];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// A timer for Promise.race that does not keep the process alive once the race is decided.
+const deadline_after = (ms) => {
+  let timer;
+  const promise = new Promise((r) => { timer = setTimeout(r, ms); });
+  timer.unref();
+  return promise;
+};
 
 // Polls predicate (sync or async) until it returns a truthy value, which is returned; throws after
 // timeout_ms with `what` and the last value/error seen.
@@ -28,6 +35,7 @@ async function wait_for(predicate, timeout_ms = 10000, what = 'condition', inter
       last = await predicate();
       if (last) return last;
     } catch (e) {
+      if (e.fatal) throw e; // e.g. the gateway died: waiting longer cannot help
       last = e;
     }
     if (Date.now() >= deadline) {
@@ -126,7 +134,7 @@ async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, l
     watch(proc.stderr, 'stderr');
     const spawn_error = new Promise((_, reject) => proc.once('error', reject));
     const early_exit = exited.then(({ code, signal }) => { throw new Error(`gateway exited before listening (code ${code}, signal ${signal}); log ${gw.log_file}:\n${gw.tail(30)}`); });
-    const timeout = sleep(timeout_ms).then(() => { throw new Error(`gateway did not log "listening" within ${timeout_ms} ms; log ${gw.log_file}:\n${gw.tail(30)}`); });
+    const timeout = deadline_after(timeout_ms).then(() => { throw new Error(`gateway did not log "listening" within ${timeout_ms} ms; log ${gw.log_file}:\n${gw.tail(30)}`); });
     let address;
     try {
       address = await Promise.race([listening, early_exit, spawn_error, timeout]);
@@ -144,6 +152,12 @@ async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, l
 
   gw.tail = (n = 40) => gw.lines.slice(-n).map((l) => `${l.stream}: ${l.line}`).join('\n');
   gw.logs = () => gw.lines.map((l) => l.line).join('\n');
+  // An error that says the gateway died, with its exit and the end of its log.
+  gw.death = (cause) => {
+    const exit = gw.exits.at(-1) || {};
+    return new Error(`the gateway is not running (exit code ${exit.code}, signal ${exit.signal})` +
+      `${cause ? ` after: ${cause.message}` : ''}; log ${gw.log_file}:\n${gw.tail(15)}`);
+  };
   gw.alive = () => gw.proc !== null && gw.proc.exitCode === null && gw.proc.signalCode === null;
 
   // Sends `signal` and waits (bounded) for the exit; escalates to SIGKILL after timeout_ms.
@@ -151,7 +165,7 @@ async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, l
     const proc = gw.proc;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return proc ? { code: proc.exitCode, signal: proc.signalCode } : null;
     proc.kill(signal);
-    const result = await Promise.race([proc.exited, sleep(stop_timeout_ms).then(() => null)]);
+    const result = await Promise.race([proc.exited, deadline_after(stop_timeout_ms).then(() => null)]);
     if (result) return result;
     proc.kill('SIGKILL');
     await proc.exited;
@@ -175,7 +189,12 @@ function person(gw, fake, number, our_number) {
   return {
     number,
     async say(text, { timeout_ms = 15000, sid } = {}) {
-      const r = await fake.inbound({ from: number, to: our_number, body: text, sid });
+      let r;
+      try {
+        r = await fake.inbound({ from: number, to: our_number, body: text, sid });
+      } catch (e) {
+        throw gw.alive() ? e : gw.death(e);
+      }
       if (r.status !== 200) return { status: r.status, body: r.body, replies: [], rows: [] };
       const settled = await settle_replies(gw, fake, r.sid, timeout_ms);
       return { status: r.status, body: r.body, headers: r.headers, ...settled };
@@ -187,6 +206,7 @@ async function settle_replies(gw, fake, message_sid, timeout_ms = 15000) {
   const inbound = gw.db.one(`select * from inbound_messages where provider_message_id = ${sql_string(message_sid)}`);
   if (!inbound) throw new Error(`no inbound_messages row for ${message_sid} after a 200`);
   const rows = await wait_for(() => {
+    if (!gw.alive()) throw Object.assign(gw.death(), { fatal: true });
     const rs = gw.db.query(`select * from outbox where inbound_id = ${inbound.id} order by id`);
     return rs.every((o) => FINAL_OUTBOX.includes(o.status)) && rs;
   }, timeout_ms, `outbox rows of inbound ${inbound.id} to leave the queue`);
