@@ -64,6 +64,7 @@ test(`burst of ${TOTAL} webhooks, SIGKILL in the middle, restart: nothing acknow
       try {
         res = await send(r);
       } catch (e) {
+        if (!down && !gw.alive()) throw gw.death(e); // it died on its own, not by our kill
         // Refused connections never reached the gateway: Twilio retries those once (rc=1, rp=ct).
         if (e.cause && e.cause.code === 'ECONNREFUSED') {
           await (down || Promise.resolve());
