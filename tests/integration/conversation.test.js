@@ -273,6 +273,30 @@ test('STOP: no confirmation from us, contact opted out, nothing reaches the hand
   assert_menu(menu, start_node());
 });
 
+test('BAJA (our keyword, not Twilio\'s): the gateway itself stops sending until ALTA', async () => {
+  const p = new_person();
+  await p.say('hola');
+  const baja = T.keyword('stop'); // Spanish list first: a word Twilio does not act on
+  assert.ok(!fake_twilio.OPT_OUT_KEYWORDS.has(baja.toUpperCase()), `${baja} is not a Twilio keyword`);
+  const r = await p.say(shouted_with_accent(baja));
+  assert.equal(r.status, 200);
+  assert.equal(fake.is_opted_out(p.number, OUR), false, 'Twilio did not block the pair');
+  let contact = gw.db.one(`select * from contacts where address = ${h.sql_string(p.number)}`);
+  assert.equal(Number(contact.opted_out), 1);
+  const sent_after_baja = fake.sent_to(p.number).length;
+
+  // Twilio would deliver anything now, so nothing but the gateway's own record keeps it quiet.
+  const menu = await p.say(T.keyword('menu'));
+  assert.equal(menu.status, 200);
+  assert.deepEqual(menu.replies, [], 'no replies to an opted-out person');
+  assert.equal(fake.sent_to(p.number).length, sent_after_baja);
+
+  await p.say(T.keyword('start'));
+  contact = gw.db.one(`select * from contacts where address = ${h.sql_string(p.number)}`);
+  assert.equal(Number(contact.opted_out), 0);
+  assert_menu(await p.say(T.keyword('menu')), start_node());
+});
+
 test('an opt-out the gateway did not see (21610 on send) is recorded, not retried, and honoured', async () => {
   const p = new_person();
   await p.say('hola');
