@@ -1,0 +1,310 @@
+// Group commit on the store writer thread, on a real SQLite file: units from many threads, many
+// units per COMMIT, a failing unit undone alone, completions only once the data is durable and
+// visible to another connection, the coroutine form, and draining on destruction.
+#include "gateway/store_writer.hpp"
+
+#include "messages/sqlite_store.hpp"
+#include "tests/gateway/example_config.hpp"
+#include "tests/messages/temp_db.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace cwc;
+using gateway::store_writer;
+using gateway::testing::completions;
+using gateway::testing::gate;
+using gateway::testing::what_of;
+using messages::testing::raw_db;
+using messages::testing::temp_db;
+
+namespace net = boost::asio;
+
+namespace {
+
+const messages::timestamp t0 = messages::from_unix_ms(1'760'000'000'000);
+
+std::unique_ptr<messages::store> open_store(const temp_db& file) {
+    return std::make_unique<messages::sqlite_store>(file.path(), "writer-test-key");
+}
+
+std::string address(int n) { return "+5190" + std::to_string(1000000 + n); }
+
+// A unit with a visible effect: one contact row per address.
+store_writer::unit add_contact(std::string addr) {
+    return [addr = std::move(addr)](messages::store& s) { s.find_or_create_contact(addr, t0); };
+}
+
+std::int64_t contacts_with(raw_db& db, const std::string& addr) {
+    return db.integer("SELECT COUNT(*) FROM contacts WHERE address = '" + addr + "'");
+}
+
+}  // namespace
+
+TEST_CASE("units queued from several threads all complete, each written once") {
+    temp_db file;
+    completions done;
+    constexpr int threads = 4, per_thread = 50;
+    {
+        store_writer writer(open_store(file));
+        std::vector<std::thread> producers;
+        for (int t = 0; t < threads; ++t) {
+            producers.emplace_back([&, t] {
+                for (int i = 0; i < per_thread; ++i) {
+                    writer.submit(add_contact(address(t * per_thread + i)),
+                                  [&](std::exception_ptr e) { done.add(e); });
+                }
+            });
+        }
+        for (auto& p : producers) p.join();
+        REQUIRE(done.wait_for(threads * per_thread));
+        CHECK(done.failures() == 0);
+        CHECK(writer.commits() >= 1);
+        CHECK(writer.commits() <= threads * per_thread);
+    }
+    raw_db db{file.path()};
+    CHECK(db.integer("SELECT COUNT(*) FROM contacts") == threads * per_thread);
+    CHECK(db.integer("SELECT COUNT(DISTINCT address) FROM contacts") == threads * per_thread);
+}
+
+TEST_CASE("units queued while a transaction is open share the next commit") {
+    struct row {
+        std::size_t max_batch;
+        std::size_t expected_commits;  // the slow first unit's, then ceil(200 / max_batch)
+    };
+    const row rows[] = {{1024, 2}, {50, 5}, {64, 5}};
+    for (const auto& r : rows) {
+        CAPTURE(r.max_batch);
+        temp_db file;
+        completions done;
+        gate slow;
+        std::atomic<int> hook_calls{0};
+        {
+            store_writer writer(open_store(file), r.max_batch);
+            writer.on_commit([&] { ++hook_calls; });
+            writer.submit([&](messages::store& s) {
+                s.find_or_create_contact(address(0), t0);
+                slow.enter_and_wait();
+            }, [&](std::exception_ptr e) { done.add(e); });
+            REQUIRE(slow.wait_entered());
+            for (int i = 1; i <= 200; ++i) {
+                writer.submit(add_contact(address(i)), [&](std::exception_ptr e) { done.add(e); });
+            }
+            slow.open();
+            REQUIRE(done.wait_for(201));
+            CHECK(done.failures() == 0);
+            CHECK(writer.commits() == r.expected_commits);
+        }
+        // The hook runs after the batch's completions: count it once the thread has ended.
+        CHECK(hook_calls.load() == static_cast<int>(r.expected_commits));
+        raw_db db{file.path()};
+        CHECK(db.integer("SELECT COUNT(*) FROM contacts") == 201);
+    }
+}
+
+TEST_CASE("a unit that throws is undone alone and gets its exception; the others commit") {
+    temp_db file;
+    completions first, good_a, bad, good_c;
+    gate slow;
+    {
+        store_writer writer(open_store(file));
+        writer.submit([&](messages::store&) { slow.enter_and_wait(); },
+                      [&](std::exception_ptr e) { first.add(e); });
+        REQUIRE(slow.wait_entered());
+        const auto audit = [](std::string action) {
+            return messages::audit_entry{t0, "system", std::move(action), "test", "{}"};
+        };
+        writer.submit([&](messages::store& s) {
+            s.find_or_create_contact(address(1), t0);
+            s.append_audit(audit("a.done"));
+        }, [&](std::exception_ptr e) { good_a.add(e); });
+        writer.submit([&](messages::store& s) {
+            s.find_or_create_contact(address(2), t0);
+            s.append_audit(audit("b.done"));
+            throw std::runtime_error("unit b refuses");
+        }, [&](std::exception_ptr e) { bad.add(e); });
+        writer.submit([&](messages::store& s) {
+            s.find_or_create_contact(address(3), t0);
+            s.append_audit(audit("c.done"));
+        }, [&](std::exception_ptr e) { good_c.add(e); });
+        slow.open();
+        REQUIRE(good_c.wait_for(1));
+        REQUIRE(bad.wait_for(1));
+        REQUIRE(good_a.wait_for(1));
+        CHECK(good_a.failures() == 0);
+        CHECK(good_c.failures() == 0);
+        CHECK(what_of(bad.results().front()) == "unit b refuses");
+        CHECK(writer.commits() == 2);  // a, b and c shared one transaction
+    }
+    raw_db db{file.path()};
+    CHECK(contacts_with(db, address(1)) == 1);
+    CHECK(contacts_with(db, address(2)) == 0);
+    CHECK(contacts_with(db, address(3)) == 1);
+    CHECK(db.text("SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log ORDER BY seq)") ==
+          "a.done,c.done");
+    // The rolled-back entry left no gap in the chain: c links to a.
+    messages::sqlite_store check{file.path(), "writer-test-key"};
+    CHECK_FALSE(check.verify_audit_chain().has_value());
+}
+
+TEST_CASE("a completion runs only when another connection already sees the unit's data") {
+    temp_db file;
+    completions done;
+    gate slow;
+    std::mutex seen_mutex;
+    std::vector<std::int64_t> seen;  // rows of the unit's own address, read in its completion
+    {
+        store_writer writer(open_store(file));
+        writer.submit([&](messages::store&) { slow.enter_and_wait(); },
+                      [&](std::exception_ptr e) { done.add(e); });
+        REQUIRE(slow.wait_entered());
+        for (int i = 1; i <= 10; ++i) {
+            writer.submit(add_contact(address(i)), [&, i](std::exception_ptr e) {
+                raw_db other{file.path()};
+                std::lock_guard lock(seen_mutex);
+                seen.push_back(contacts_with(other, address(i)));
+                // Later units of the same batch are committed too: one COMMIT for all.
+                seen.push_back(contacts_with(other, address(10)));
+                done.add(e);
+            });
+        }
+        slow.open();
+        REQUIRE(done.wait_for(11));
+        CHECK(done.failures() == 0);
+    }
+    std::lock_guard lock(seen_mutex);
+    REQUIRE(seen.size() == 20);
+    for (auto n : seen) CHECK(n == 1);
+}
+
+TEST_CASE("a store that refuses writes fails every unit and writes nothing") {
+    temp_db file;
+    { messages::sqlite_store create{file.path(), "writer-test-key"}; }
+    completions done;
+    {
+        store_writer writer(std::make_unique<messages::sqlite_store>(
+            file.path(), "writer-test-key", messages::sqlite_access::read_only));
+        for (int i = 0; i < 3; ++i) {
+            writer.submit(add_contact(address(i)), [&](std::exception_ptr e) { done.add(e); });
+        }
+        REQUIRE(done.wait_for(3));
+        CHECK(done.failures() == 3);
+        for (const auto& e : done.results()) CHECK_THROWS_AS(std::rethrow_exception(e), messages::store_error);
+    }
+    raw_db db{file.path()};
+    CHECK(db.integer("SELECT COUNT(*) FROM contacts") == 0);
+}
+
+namespace {
+
+struct coroutine_report {
+    std::thread::id unit_thread;
+    std::thread::id resumed_after_success;
+    std::thread::id resumed_after_failure;
+    std::exception_ptr success{std::make_exception_ptr(std::logic_error("not run"))};
+    std::exception_ptr failure;
+    bool finished = false;
+};
+
+net::awaitable<void> two_units(store_writer& writer, coroutine_report& out) {
+    out.success = co_await writer.run([&out](messages::store& s) {
+        out.unit_thread = std::this_thread::get_id();
+        s.find_or_create_contact(address(1), t0);
+    });
+    out.resumed_after_success = std::this_thread::get_id();
+    out.failure = co_await writer.run([](messages::store& s) {
+        s.find_or_create_contact(address(2), t0);
+        throw std::runtime_error("refused in a coroutine");
+    });
+    out.resumed_after_failure = std::this_thread::get_id();
+    out.finished = true;
+}
+
+}  // namespace
+
+TEST_CASE("run() from a coroutine resumes on the io_context's thread with the unit's outcome") {
+    temp_db file;
+    coroutine_report report;
+    std::thread::id io_thread;
+    {
+        net::io_context io;  // outlives the writer, whose completions are posted to it
+        store_writer writer(open_store(file));
+        net::co_spawn(io, two_units(writer, report), net::detached);
+        // Nothing else keeps this io_context busy while the unit is on the writer thread.
+        std::thread runner([&] {
+            io_thread = std::this_thread::get_id();
+            io.run_for(std::chrono::seconds(10));
+        });
+        runner.join();
+    }
+    REQUIRE(report.finished);
+    CHECK_FALSE(report.success);
+    CHECK(what_of(report.failure) == "refused in a coroutine");
+    CHECK(report.resumed_after_success == io_thread);
+    CHECK(report.resumed_after_failure == io_thread);
+    CHECK(report.unit_thread != io_thread);  // the unit itself ran on the writer thread
+    raw_db db{file.path()};
+    CHECK(contacts_with(db, address(1)) == 1);
+    CHECK(contacts_with(db, address(2)) == 0);
+}
+
+TEST_CASE("async_run with a callback completes on the callback's executor") {
+    temp_db file;
+    net::io_context io;
+    store_writer writer(open_store(file));
+    auto guard = net::make_work_guard(io);
+    std::thread::id io_thread, called_on;
+    std::exception_ptr outcome = std::make_exception_ptr(std::logic_error("not called"));
+    std::thread runner([&] {
+        io_thread = std::this_thread::get_id();
+        io.run_for(std::chrono::seconds(10));
+    });
+    writer.async_run(add_contact(address(1)),
+                     net::bind_executor(io, [&](std::exception_ptr e) {
+                         outcome = e;
+                         called_on = std::this_thread::get_id();
+                         guard.reset();
+                     }));
+    runner.join();
+    CHECK_FALSE(outcome);
+    CHECK(called_on == io_thread);
+}
+
+TEST_CASE("destroying the writer first runs and completes everything still queued") {
+    temp_db file;
+    completions done;
+    gate slow;
+    constexpr int queued = 50;
+    std::thread opener;
+    {
+        store_writer writer(open_store(file));
+        writer.submit([&](messages::store&) { slow.enter_and_wait(); },
+                      [&](std::exception_ptr e) { done.add(e); });
+        REQUIRE(slow.wait_entered());
+        for (int i = 1; i <= queued; ++i) {
+            writer.submit(add_contact(address(i)), [&](std::exception_ptr e) { done.add(e); });
+        }
+        // Open the gate a moment after the destructor started waiting for the thread.
+        opener = std::thread([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            slow.open();
+        });
+    }  // ~store_writer
+    opener.join();
+    auto results = done.results();
+    CHECK(results.size() == queued + 1);
+    CHECK(done.failures() == 0);
+    raw_db db{file.path()};
+    CHECK(db.integer("SELECT COUNT(*) FROM contacts") == queued);
+}
