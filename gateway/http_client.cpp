@@ -41,8 +41,9 @@ std::optional<http_origin> parse_origin(std::string_view base_url) {
     else return std::nullopt;
     o.host = u->host();
     if (o.host.empty()) return std::nullopt;
-    o.port = u->has_port() ? std::string(u->port()) : (o.tls ? "443" : "80");
+    o.port = u->has_port() && !u->port().empty() ? std::string(u->port()) : (o.tls ? "443" : "80");
     o.base_path = u->path();
+    if (!o.base_path.empty() && o.base_path.front() != '/') return std::nullopt;  // "host:notaport"
     while (!o.base_path.empty() && o.base_path.back() == '/') o.base_path.pop_back();
     return o;
 }
