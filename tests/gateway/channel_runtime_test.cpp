@@ -44,16 +44,20 @@ TEST_CASE("each channel's secrets and API base come from the variables it names"
     const row rows[] = {
         {"all set, no base: the default API base",
          {{sid, "AC123"}, {token, "tok"}},
-         gateway::twilio_credentials{"AC123", "tok", "https://api.twilio.com"}, ""},
+         gateway::twilio_credentials{"AC123", "tok", "https://api.twilio.com"},
+         ""},
         {"base set",
          {{sid, "AC123"}, {token, "tok"}, {base, "http://127.0.0.1:4010"}},
-         gateway::twilio_credentials{"AC123", "tok", "http://127.0.0.1:4010"}, ""},
+         gateway::twilio_credentials{"AC123", "tok", "http://127.0.0.1:4010"},
+         ""},
         {"trailing slashes stripped",
          {{sid, "AC123"}, {token, "tok"}, {base, "http://127.0.0.1:4010/fake//"}},
-         gateway::twilio_credentials{"AC123", "tok", "http://127.0.0.1:4010/fake"}, ""},
+         gateway::twilio_credentials{"AC123", "tok", "http://127.0.0.1:4010/fake"},
+         ""},
         {"empty base: the default",
          {{sid, "AC123"}, {token, "tok"}, {base, ""}},
-         gateway::twilio_credentials{"AC123", "tok", "https://api.twilio.com"}, ""},
+         gateway::twilio_credentials{"AC123", "tok", "https://api.twilio.com"},
+         ""},
         {"sid missing", {{token, "tok"}}, std::nullopt, sid},
         {"token missing", {{sid, "AC123"}}, std::nullopt, token},
         {"token empty counts as missing", {{sid, "AC123"}, {token, ""}}, std::nullopt, token},
@@ -97,7 +101,8 @@ TEST_CASE("several channels resolve independently, in config order, from their o
     CHECK(resolved[1].missing.empty());
     CHECK(resolved[1].credentials->account_sid == "AC-lima");
     CHECK(resolved[1].credentials->auth_token == "tok-lima");
-    CHECK(resolved[1].credentials->api_base == "https://api.example.org");  // default, slash stripped
+    CHECK(resolved[1].credentials->api_base ==
+          "https://api.example.org");  // default, slash stripped
     const std::vector<std::string> expected_asked{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
                                                   "TWILIO_API_BASE",    "LIMA_SID",
                                                   "LIMA_TOKEN",         "LIMA_API"};

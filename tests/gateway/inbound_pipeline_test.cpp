@@ -146,7 +146,8 @@ TEST_CASE("a first message queues the first-contact notice and the main menu") {
     CHECK(p.audit_count("inbound.received") == 1);
     CHECK(p.audit_count("outbound.queued") == 2);
     CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE action = 'outbound.queued' AND detail LIKE "
-                  "'%" + person + "%'") == 0);  // pseudonyms only
+                  "'%" +
+                  person + "%'") == 0);  // pseudonyms only
     CHECK_FALSE(p.store.verify_audit_chain().has_value());
 }
 
@@ -156,7 +157,8 @@ TEST_CASE("a provider retry of the same MessageSid changes nothing") {
     const char* tables[] = {"contacts", "inbound_messages", "outbox", "audit_log", "cases"};
     std::vector<std::int64_t> before;
     const auto state_before = p.store.find_contact_by_address(person)->state;
-    for (const char* t : tables) before.push_back(p.count(std::string("SELECT COUNT(*) FROM ") + t));
+    for (const char* t : tables)
+        before.push_back(p.count(std::string("SELECT COUNT(*) FROM ") + t));
 
     auto again = p.send(person, "2", "SM0001");  // even with another text: the id decides
     CHECK(again.duplicate);
@@ -188,11 +190,13 @@ TEST_CASE("the same MessageSid on another channel is not a duplicate") {
     auto r = process_inbound(p.store, p.cfg, p.cfg.channels.back(), m, [] { return 1u; });
     p.store.commit();
     CHECK_FALSE(r.duplicate);
-    CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE provider_message_id = 'SM0001'") == 2);
+    CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE provider_message_id = 'SM0001'") ==
+          2);
     CHECK(p.count("SELECT COUNT(*) FROM outbox WHERE channel_id = 'sms-backup'") == 1);
 }
 
-TEST_CASE("a complaint walk ends in a case, an acknowledgement with its reference and an audit trail") {
+TEST_CASE(
+    "a complaint walk ends in a case, an acknowledgement with its reference and an audit trail") {
     pipeline p;
     const auto& flow = complaint_node(p.cfg);
     REQUIRE(flow.ask_region);
@@ -227,9 +231,9 @@ TEST_CASE("a complaint walk ends in a case, an acknowledgement with its referenc
         const std::string reference = messages::make_case_reference(p.entropy.last);
         CHECK(last.case_reference == reference);
         references.push_back(reference);
-        const std::string ack =
-            replace_all(replace_all(complaint_type->acknowledgement.at("es"), "{reference}", reference),
-                        "{days}", std::to_string(complaint_type->response_days));
+        const std::string ack = replace_all(
+            replace_all(complaint_type->acknowledgement.at("es"), "{reference}", reference),
+            "{days}", std::to_string(complaint_type->response_days));
         CHECK(last.replies == std::vector<std::string>{ack});
 
         auto record = p.store.find_case_record(reference);
@@ -254,8 +258,10 @@ TEST_CASE("a complaint walk ends in a case, an acknowledgement with its referenc
         CHECK(queued.back().inbound_id == last.inbound_id);
         CHECK(queued.back().priority == (w.sensitive ? messages::outbound_priority::safety
                                                      : messages::outbound_priority::reply));
-        CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.opened' AND subject = 'case:" +
-                      reference + "'") == 1);
+        CHECK(
+            p.count(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'case.opened' AND subject = 'case:" +
+                reference + "'") == 1);
     }
     CHECK(references[0] != references[1]);
     CHECK(p.count("SELECT COUNT(*) FROM cases") == 2);
@@ -274,7 +280,8 @@ TEST_CASE("a case reference already taken is retried with the next entropy value
     const std::uint64_t taken = 123'456, fresh = 654'321;
     REQUIRE(messages::make_case_reference(taken) != messages::make_case_reference(fresh));
     const std::string to_complaint = choice_leading_to(p.cfg, config::node_kind::complaint);
-    const std::vector<std::string> walk{"hola", to_complaint, "1", "0", "Me cobraron por un trámite."};
+    const std::vector<std::string> walk{"hola", to_complaint, "1", "0",
+                                        "Me cobraron por un trámite."};
     int sid = 0;
 
     inbound_result first;
@@ -315,7 +322,8 @@ TEST_CASE("a handler failure stores the message as failed and queues only the ap
     pipeline p;
     // A config validation would refuse: the complaint flow offers a category that does not exist.
     for (auto& [id, node] : p.cfg.nodes)
-        if (node.kind == config::node_kind::complaint) node.categories.push_back("no_such_category");
+        if (node.kind == config::node_kind::complaint)
+            node.categories.push_back("no_such_category");
 
     auto r = p.send(person, choice_leading_to(p.cfg, config::node_kind::complaint), "SM0001");
     CHECK(r.handler_failed);
@@ -326,8 +334,8 @@ TEST_CASE("a handler failure stores the message as failed and queues only the ap
     REQUIRE_FALSE(apology.empty());
     CHECK(r.replies == std::vector<std::string>{apology});
 
-    CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE id = " + std::to_string(r.inbound_id) +
-                  " AND outcome = 'failed'") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE id = " +
+                  std::to_string(r.inbound_id) + " AND outcome = 'failed'") == 1);
     auto contact = p.store.find_contact_by_address(person);
     REQUIRE(contact.has_value());
     auto queued = p.store.outbound_for_contact(contact->id);
@@ -353,7 +361,8 @@ TEST_CASE("a handler failure stores the message as failed and queues only the ap
 TEST_CASE("a store failure is not a handler failure: the whole unit throws") {
     temp_db file;
     { messages::sqlite_store create{file.path(), "pipeline-key"}; }
-    messages::sqlite_store read_only{file.path(), "pipeline-key", messages::sqlite_access::read_only};
+    messages::sqlite_store read_only{file.path(), "pipeline-key",
+                                     messages::sqlite_access::read_only};
     const auto cfg = gateway::testing::load_example_config();
     messages::inbound_message m{"sms", "SM0001", person, "+5116409000", "hola", t0};
     CHECK_THROWS_AS(process_inbound(read_only, cfg, cfg.channels.front(), m, [] { return 1u; }),

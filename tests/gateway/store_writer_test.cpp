@@ -39,7 +39,9 @@ std::unique_ptr<messages::store> open_store(const temp_db& file) {
     return std::make_unique<messages::sqlite_store>(file.path(), "writer-test-key");
 }
 
-std::string address(int n) { return "+5190" + std::to_string(1000000 + n); }
+std::string address(int n) {
+    return "+5190" + std::to_string(1000000 + n);
+}
 
 // A unit with a visible effect: one contact row per address.
 store_writer::unit add_contact(std::string addr) {
@@ -93,10 +95,12 @@ TEST_CASE("units queued while a transaction is open share the next commit") {
         {
             store_writer writer(open_store(file), r.max_batch);
             writer.on_commit([&] { ++hook_calls; });
-            writer.submit([&](messages::store& s) {
-                s.find_or_create_contact(address(0), t0);
-                slow.enter_and_wait();
-            }, [&](std::exception_ptr e) { done.add(e); });
+            writer.submit(
+                [&](messages::store& s) {
+                    s.find_or_create_contact(address(0), t0);
+                    slow.enter_and_wait();
+                },
+                [&](std::exception_ptr e) { done.add(e); });
             REQUIRE(slow.wait_entered());
             for (int i = 1; i <= 200; ++i) {
                 writer.submit(add_contact(address(i)), [&](std::exception_ptr e) { done.add(e); });
@@ -125,19 +129,25 @@ TEST_CASE("a unit that throws is undone alone and gets its exception; the others
         const auto audit = [](std::string action) {
             return messages::audit_entry{t0, "system", std::move(action), "test", "{}"};
         };
-        writer.submit([&](messages::store& s) {
-            s.find_or_create_contact(address(1), t0);
-            s.append_audit(audit("a.done"));
-        }, [&](std::exception_ptr e) { good_a.add(e); });
-        writer.submit([&](messages::store& s) {
-            s.find_or_create_contact(address(2), t0);
-            s.append_audit(audit("b.done"));
-            throw std::runtime_error("unit b refuses");
-        }, [&](std::exception_ptr e) { bad.add(e); });
-        writer.submit([&](messages::store& s) {
-            s.find_or_create_contact(address(3), t0);
-            s.append_audit(audit("c.done"));
-        }, [&](std::exception_ptr e) { good_c.add(e); });
+        writer.submit(
+            [&](messages::store& s) {
+                s.find_or_create_contact(address(1), t0);
+                s.append_audit(audit("a.done"));
+            },
+            [&](std::exception_ptr e) { good_a.add(e); });
+        writer.submit(
+            [&](messages::store& s) {
+                s.find_or_create_contact(address(2), t0);
+                s.append_audit(audit("b.done"));
+                throw std::runtime_error("unit b refuses");
+            },
+            [&](std::exception_ptr e) { bad.add(e); });
+        writer.submit(
+            [&](messages::store& s) {
+                s.find_or_create_contact(address(3), t0);
+                s.append_audit(audit("c.done"));
+            },
+            [&](std::exception_ptr e) { good_c.add(e); });
         slow.open();
         REQUIRE(good_c.wait_for(1));
         REQUIRE(bad.wait_for(1));
@@ -151,8 +161,10 @@ TEST_CASE("a unit that throws is undone alone and gets its exception; the others
     CHECK(contacts_with(db, address(1)) == 1);
     CHECK(contacts_with(db, address(2)) == 0);
     CHECK(contacts_with(db, address(3)) == 1);
-    CHECK(db.text("SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log ORDER BY seq)") ==
-          "a.done,c.done");
+    CHECK(
+        db.text(
+            "SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log ORDER BY seq)") ==
+        "a.done,c.done");
     // The rolled-back entry left no gap in the chain: c links to a.
     messages::sqlite_store check{file.path(), "writer-test-key"};
     CHECK_FALSE(check.verify_audit_chain().has_value());
@@ -200,7 +212,8 @@ TEST_CASE("a store that refuses writes fails every unit and writes nothing") {
         }
         REQUIRE(done.wait_for(3));
         CHECK(done.failures() == 3);
-        for (const auto& e : done.results()) CHECK_THROWS_AS(std::rethrow_exception(e), messages::store_error);
+        for (const auto& e : done.results())
+            CHECK_THROWS_AS(std::rethrow_exception(e), messages::store_error);
     }
     raw_db db{file.path()};
     CHECK(db.integer("SELECT COUNT(*) FROM contacts") == 0);
@@ -270,8 +283,7 @@ TEST_CASE("async_run with a callback completes on the callback's executor") {
         io_thread = std::this_thread::get_id();
         io.run_for(std::chrono::seconds(10));
     });
-    writer.async_run(add_contact(address(1)),
-                     net::bind_executor(io, [&](std::exception_ptr e) {
+    writer.async_run(add_contact(address(1)), net::bind_executor(io, [&](std::exception_ptr e) {
                          outcome = e;
                          called_on = std::this_thread::get_id();
                          guard.reset();
