@@ -264,6 +264,6 @@ function template_parts(template) {
 
 module.exports = {
   SOURCE_DIR, GATEWAY_BIN, EXAMPLE_CONFIG, XML_EMPTY_RESPONSE, REFERENCE_RE, FINAL_OUTBOX,
-  wait_for, make_tmpdir, load_config, write_config, open_db, sql_string, start_gateway,
+  wait_for, waitFor: wait_for, make_tmpdir, load_config, write_config, open_db, sql_string, start_gateway,
   person, settle_replies, texts_of, template_parts,
 };
