@@ -93,9 +93,11 @@ int run_serve(const serve_options& options) {
 
     const auto key_path = server_cfg.pseudonym_key_file.empty() ? server_cfg.database + ".pseudonym-key"
                                                                 : server_cfg.pseudonym_key_file;
+    // Declared before the writer, so it outlives it: the writer's destructor still runs queued
+    // units (they refer to suspended request coroutines) and posts their completions here.
+    net::io_context io;
     store_writer writer(messages::open_sqlite_store(server_cfg.database, load_or_create_key(key_path)));
 
-    net::io_context io;
     auto channels = resolve_channels(cfg, [](const char* name) { return std::getenv(name); });
     auto tls = server_tls(server_cfg.tls);
     const auto listen_on = parse_listen(server_cfg.listen);
