@@ -51,6 +51,11 @@ struct channel {
     std::string default_api_base = "https://api.twilio.com";
     // Twilio long codes enforce STOP themselves (sends fail with 21610 until START): record, don't retry.
     bool provider_enforces_stop = true;
+    // The words the provider acts on by itself when they are the whole message, folded
+    // (Twilio: stop, stopall, unsubscribe, cancel, end, quit, revoke, optout). Filled by the
+    // loader from the channel type when provider_enforces_stop; the provider confirms these, we
+    // confirm our own (e.g. BAJA).
+    std::vector<std::string> provider_stop_words;
     std::size_t max_body_bytes = 64 * 1024;
     double sends_per_second = 1.0;
 };

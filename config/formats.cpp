@@ -218,6 +218,12 @@ bool is_digits_only(std::string_view folded) {
     return any_digit;
 }
 
+const std::vector<std::string>& twilio_stop_words() {
+    static const std::vector<std::string> words = {"stop", "stopall", "unsubscribe", "cancel",
+                                                   "end",  "quit",    "revoke",      "optout"};
+    return words;
+}
+
 const std::vector<std::string>& provider_opt_out_words() {
     static const std::vector<std::string> words = {"CANCEL",      "END",    "QUIT",  "STOPALL",
                                                    "UNSUBSCRIBE", "REVOKE", "OPTOUT"};

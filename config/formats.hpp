@@ -28,6 +28,10 @@ std::optional<std::string> listen_problem(std::string_view s);
 std::string fold_keyword(std::string_view utf8);
 bool is_digits_only(std::string_view folded);  // ASCII, Arabic-Indic or Persian digits only
 
+// Twilio's opt-out keywords, STOP included, folded (lower case), as it matches them: the whole
+// message, any case (PROVIDERS.md §1.7).
+const std::vector<std::string>& twilio_stop_words();
+
 // Twilio's opt-out words other than STOP (PROVIDERS.md §1.7), in capitals.
 const std::vector<std::string>& provider_opt_out_words();
 // The first provider opt-out word (not STOP) that text holds as a whole word, any case.

@@ -80,6 +80,7 @@ void read_channel(const json& value, const std::string& path, reading& r, channe
     read_env_name(o, "api_base_env", c.api_base_env);
     read_url(o, "default_api_base", c.default_api_base, "https://api.twilio.com");
     o.read_bool("provider_enforces_stop", c.provider_enforces_stop, presence::optional);
+    if (c.provider_enforces_stop) c.provider_stop_words = twilio_stop_words();
     o.read_size("max_body_bytes", c.max_body_bytes, 1024, 10 * 1024 * 1024, presence::optional);
     o.read_number("sends_per_second", c.sends_per_second, 0.0, 1000.0, presence::optional);
     o.warn_unknown();

@@ -10,6 +10,7 @@
 #include "messages/case_reference.hpp"
 #include "messages/text.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace cwc::handlers {
@@ -48,16 +49,24 @@ bool is_description(const turn& t, const keyword_match& match) {
            !messages::parse_case_reference(match.rest);
 }
 
-void act(turn& t, const keyword_match& match) {
+// Whether the provider itself answers this STOP (it only acts on its own words, alone).
+bool provider_confirms_stop(const config::channel& channel, const std::string& folded) {
+    const auto& words = channel.provider_stop_words;
+    return channel.provider_enforces_stop &&
+           std::find(words.begin(), words.end(), folded) != words.end();
+}
+
+void act(turn& t, const keyword_match& match, const std::string& folded) {
     auto& contact = t.out.contact;
     switch (match.action) {
         case keyword_action::stop:
             if (!contact.opted_out) t.record("contact.opted_out");
             contact.opted_out = true;
             t.rest();
-            // Where the provider confirms STOP itself, a second confirmation would only cost
-            // the person (and fail: the provider blocks sends until START).
-            if (!t.in.channel.provider_enforces_stop) t.say(t.text("opted_out"));
+            // Where the provider confirms this word itself, a second confirmation would only
+            // cost the person (and fail: the provider blocks sends until START). Our own words
+            // (BAJA) the provider never sees as opt-outs: we confirm them.
+            if (!provider_confirms_stop(t.in.channel, folded)) t.say(t.text("opted_out"));
             return;
         case keyword_action::start:
             if (contact.opted_out) t.record("contact.opted_in");
@@ -120,7 +129,7 @@ conversation_result handle_inbound(const conversation_input& in) {
     }
 
     if (keyword) {
-        act(t, *keyword);
+        act(t, *keyword, folded);
     } else {
         respond(t, folded);
     }

@@ -100,6 +100,10 @@ TEST_CASE("what the file leaves out takes the documented defaults") {
     CHECK(c.api_base_env == "TWILIO_API_BASE");
     CHECK(c.default_api_base == "https://api.twilio.com");
     CHECK(c.provider_enforces_stop == channel_defaults.provider_enforces_stop);
+    // Twilio's own opt-out words, which it confirms itself; BAJA is not among them.
+    CHECK(c.provider_stop_words.size() == 8);
+    CHECK(std::count(c.provider_stop_words.begin(), c.provider_stop_words.end(), "stop") == 1);
+    CHECK(std::count(c.provider_stop_words.begin(), c.provider_stop_words.end(), "baja") == 0);
     CHECK(c.max_body_bytes == channel_defaults.max_body_bytes);
     CHECK(c.sends_per_second == doctest::Approx(channel_defaults.sends_per_second));
     CHECK(cfg.find_node("info_gbv")->next == cfg.start_node);
@@ -124,6 +128,7 @@ TEST_CASE("values the file sets replace the defaults") {
     CHECK(result.value->server.max_header_bytes == 4096);
     CHECK(result.value->channels[0].sends_per_second == doctest::Approx(2.5));
     CHECK_FALSE(result.value->channels[0].provider_enforces_stop);
+    CHECK(result.value->channels[0].provider_stop_words.empty());
 }
 
 TEST_CASE("an unreadable file is one problem naming the file") {

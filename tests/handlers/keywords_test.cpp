@@ -104,7 +104,12 @@ TEST_CASE("keywords act from any state") {
          {language_es},
          at("language"),
          {}},
-        {"stop abandons a flow", description, "Baja", {}, {}, {"contact.opted_out"}},
+        {"stop abandons a flow",
+         description,
+         "Baja",
+         {"No recibirá más mensajes."},
+         {},
+         {"contact.opted_out"}},
         {"status abandons a flow", region, "estado Q7K-2M4", {neutral_es}, {}, {}},
     };
     for (const auto& r : rows) {
@@ -120,24 +125,34 @@ TEST_CASE("keywords act from any state") {
 }
 
 TEST_CASE("STOP is confirmed only where the provider does not confirm it itself") {
-    conversation c;
-    c.contact.state = at("info");
-    auto& channel = c.cfg.channels.front();
-
-    channel.provider_enforces_stop = true;
-    auto enforced = c.send("BAJA");
+    auto send_stop = [](bool enforces, std::vector<std::string> provider_words, std::string word) {
+        conversation c;
+        c.contact.state = at("info");
+        auto& channel = c.cfg.channels.front();
+        channel.provider_enforces_stop = enforces;
+        channel.provider_stop_words = std::move(provider_words);
+        return c.send(word);
+    };
+    // The provider's own word, where it enforces STOP: it confirms, we stay quiet.
+    auto enforced = send_stop(true, {"stop", "baja"}, "BAJA");
     CHECK(enforced.replies.empty());
     CHECK(enforced.contact.opted_out);
     CHECK(enforced.contact.state == state{});
     CHECK(enforced.events == strings{"contact.opted_out"});
 
-    c.contact.opted_out = false;
-    channel.provider_enforces_stop = false;
-    auto confirmed = c.send("parar");
+    // Our own word (not the provider's): the provider never sees an opt-out, so we confirm.
+    auto ours = send_stop(true, {"stop"}, "Baja");
+    CHECK(texts(ours) == strings{"No recibirá más mensajes."});
+    CHECK(ours.contact.opted_out);
+
+    // A provider that does not enforce STOP: we confirm every stop word.
+    auto confirmed = send_stop(false, {"parar"}, "parar");
     CHECK(texts(confirmed) == strings{"No recibirá más mensajes."});
     CHECK(confirmed.contact.opted_out);
 
     // A second STOP changes nothing, so it is not a new audit event.
+    conversation c;
+    c.contact.opted_out = true;
     auto again = c.send("PARAR");
     CHECK(again.events.empty());
     CHECK(again.contact.opted_out);
