@@ -8,6 +8,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -25,6 +28,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+using namespace net::experimental::awaitable_operators;
 
 namespace {
 
@@ -85,6 +89,16 @@ net::awaitable<void> send_error(Stream& stream, beast::tcp_stream& tcp, unsigned
     co_await http::async_write(stream, res, use_tuple);
 }
 
+// Runs a read under a deadline. tcp_stream's own expiry would close the socket, leaving no way
+// to answer; here the deadline only cancels the read, so the client can still be told 408.
+template <typename ReadOp>
+net::awaitable<beast::error_code> read_within(std::chrono::seconds limit, ReadOp start_read) {
+    net::steady_timer deadline(co_await net::this_coro::executor, limit);
+    auto outcome = co_await (start_read() || deadline.async_wait(use_tuple));
+    if (outcome.index() == 1) co_return beast::error::timeout;
+    co_return std::get<0>(std::get<0>(outcome));
+}
+
 template <typename Stream>
 net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http_service& service,
                                     http_server_limits limits,
@@ -94,8 +108,10 @@ net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
         parser.body_limit(default_body_limit);
-        tcp.expires_after(first ? limits.read_timeout : limits.idle_timeout);
-        auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        tcp.expires_never();  // reads are timed by read_within; writes set their own expiry
+        auto ec = co_await read_within(first ? limits.read_timeout : limits.idle_timeout, [&] {
+            return http::async_read_header(stream, buffer, parser, use_tuple);
+        });
         if (ec) {
             if (auto status = status_for_read_error(ec, parser.got_some() || buffer.size() > 0)) {
                 co_await send_error(stream, tcp, status, limits);
@@ -111,14 +127,17 @@ net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http
             co_return;
         }
         parser.body_limit(limit);
-        tcp.expires_after(limits.read_timeout);
         if (parser.get()[http::field::expect] == "100-continue") {
             http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+            tcp.expires_after(limits.write_timeout);
             auto [wec, wn] = co_await http::async_write(stream, go_on, use_tuple);
             if (wec) co_return;
+            tcp.expires_never();
         }
         if (!parser.is_done()) {
-            auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+            auto bec = co_await read_within(limits.read_timeout, [&] {
+                return http::async_read(stream, buffer, parser, use_tuple);
+            });
             if (bec) {
                 if (auto status = status_for_read_error(bec, true)) {
                     co_await send_error(stream, tcp, status, limits);
