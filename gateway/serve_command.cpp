@@ -112,6 +112,11 @@ int run_serve(const serve_options& options) {
                                                                : server_cfg.public_url;
     while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
     service.set_public_url(public_url);
+    if (tls && public_url.rfind("https://", 0) != 0)
+        log_event(log_level::warn, "config.public_url_mismatch",
+                  {{"public_url", public_url},
+                   {"effect", "the server speaks TLS but the public URL is not https://: provider "
+                              "signatures will not verify; pass --public-url https://..."}});
 
     dispatcher sender(io, writer, channels, public_url);
     writer.on_commit([&sender] { sender.wake(); });
