@@ -1,7 +1,9 @@
 // Shapes of configuration values and the text checks behind keyword collisions and opt-out
-// warnings. Decoding is lenient (an invalid byte passes through as itself): the loader reports
-// problems, it must not fail on them.
+// warnings. Code points are walked leniently (next_code_point: an invalid byte passes through as
+// itself): the loader reports problems, it must not fail on them.
 #include "config/formats.hpp"
+
+#include "config/text_folding.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -20,60 +22,6 @@ bool is_ascii_upper(char c) {
 }
 bool is_hex(char c) {
     return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-}
-
-// One code point of UTF-8 at i; an invalid or truncated sequence yields the byte itself.
-char32_t decode_at(std::string_view s, std::size_t& i) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t length = b0 < 0x80           ? 1
-                         : (b0 >> 5) == 0x6  ? 2
-                         : (b0 >> 4) == 0xE  ? 3
-                         : (b0 >> 3) == 0x1E ? 4
-                                             : 0;
-    if (length == 0 || i + length > s.size()) {
-        ++i;
-        return b0;
-    }
-    char32_t cp = length == 1   ? b0
-                  : length == 2 ? (b0 & 0x1Fu)
-                  : length == 3 ? (b0 & 0x0Fu)
-                                : (b0 & 0x07u);
-    for (std::size_t k = 1; k < length; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80) {
-            ++i;
-            return b0;
-        }
-        cp = (cp << 6) | (b & 0x3Fu);
-    }
-    i += length;
-    return cp;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-// Base letters of U+00C0..U+00FF; '.' keeps the character (Æ, ×, Þ, ß, ÷, þ).
-constexpr std::string_view latin1_base =
-    "aaaaaa.ceeeeiiiidnooooo.ouuuuy..aaaaaa.ceeeeiiiidnooooo.ouuuuy.y";
-
-bool is_space(char32_t cp) {
-    return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0;
 }
 
 bool is_digit_code_point(char32_t cp) {
@@ -189,29 +137,11 @@ std::optional<std::string> listen_problem(std::string_view s) {
     return std::nullopt;
 }
 
-std::string fold_keyword(std::string_view utf8) {
-    std::string out;
-    bool pending_space = false;
-    for (std::size_t i = 0; i < utf8.size();) {
-        char32_t cp = decode_at(utf8, i);
-        if (is_space(cp)) {
-            pending_space = !out.empty();
-            continue;
-        }
-        if (pending_space) out += ' ';
-        pending_space = false;
-        if (cp >= 'A' && cp <= 'Z') cp = cp - 'A' + 'a';
-        if (cp >= 0xC0 && cp <= 0xFF && latin1_base[cp - 0xC0] != '.') cp = latin1_base[cp - 0xC0];
-        append_utf8(out, cp);
-    }
-    return out;
-}
-
 bool is_digits_only(std::string_view folded) {
     bool any_digit = false;
     for (std::size_t i = 0; i < folded.size();) {
-        const char32_t cp = decode_at(folded, i);
-        if (is_space(cp)) continue;
+        const char32_t cp = next_code_point(folded, i);
+        if (is_fold_space(cp)) continue;
         if (!is_digit_code_point(cp)) return false;
         any_digit = true;
     }
@@ -239,7 +169,7 @@ std::optional<std::string> find_opt_out_word(std::string_view utf8) {
         return it == words.end() ? std::nullopt : std::optional<std::string>(*it);
     };
     for (std::size_t i = 0; i < utf8.size();) {
-        const char32_t cp = decode_at(utf8, i);
+        const char32_t cp = next_code_point(utf8, i);
         if (is_word_code_point(cp)) {
             // Non-ASCII letters make the word unlike any opt-out word; keep a marker.
             word += cp < 0x80 ? static_cast<char>(std::toupper(static_cast<int>(cp))) : '~';

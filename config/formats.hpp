@@ -1,6 +1,6 @@
 // Internal to config/load: the shapes values must have (identifiers, phone numbers, URLs,
-// environment variable names) and the text checks (keyword folding, provider opt-out words,
-// placeholders). Pure functions over strings; config cannot use messages/ (it is the ground floor).
+// environment variable names) and the text checks (digit-only keywords, provider opt-out words,
+// placeholders). Pure functions over strings. Keyword folding is config/text_folding.hpp.
 #pragma once
 
 #include <optional>
@@ -23,10 +23,9 @@ std::optional<std::string> http_url_problem(std::string_view s);
 // Why s is not "host:port" (IPv6 hosts in brackets, port 0-65535); empty when it is fine.
 std::optional<std::string> listen_problem(std::string_view s);
 
-// Keyword identity: trims, collapses inner spaces, lower-cases and strips Latin accents
-// ("Menú" -> "menu"), like the matcher in messages/ does for inbound texts.
-std::string fold_keyword(std::string_view utf8);
-bool is_digits_only(std::string_view folded);  // ASCII, Arabic-Indic or Persian digits only
+// Whether a keyword (folded by fold_for_matching, config/text_folding.hpp) would be read as a
+// menu choice: at least one digit (ASCII, Arabic-Indic or Persian) and nothing but white space.
+bool is_digits_only(std::string_view folded);
 
 // Twilio's opt-out keywords, STOP included, folded (lower case), as it matches them: the whole
 // message, any case (PROVIDERS.md §1.7).

@@ -4,6 +4,7 @@
 #include "config/json_reader.hpp"
 
 #include "config/formats.hpp"
+#include "config/text_folding.hpp"
 
 #include <algorithm>
 
@@ -237,7 +238,7 @@ std::optional<std::string> read_string_value(const json& value, const std::strin
         return std::nullopt;
     }
     std::string text = value.get<std::string>();
-    if (fold_keyword(text).empty()) {
+    if (fold_for_matching(text).empty()) {
         log.error(path, "must not be empty or only spaces");
         return std::nullopt;
     }

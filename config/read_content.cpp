@@ -3,6 +3,7 @@
 // identity is folded ("Menú" = "menu") because that is how the engine will match replies.
 #include "config/formats.hpp"
 #include "config/sections.hpp"
+#include "config/text_folding.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -51,7 +52,7 @@ void read_words(const json& value, const std::string& path, const action_name& a
             const std::string word_path = child_path(o.path_of(code), i);
             auto word = read_string_value((*items)[i], word_path, r.log);
             if (!word) continue;
-            const std::string folded = fold_keyword(*word);
+            const std::string folded = fold_for_matching(*word);
             if (is_digits_only(folded)) {
                 r.log.error(word_path, "'" + *word +
                                            "' is only digits, and digits choose menu "
