@@ -119,7 +119,7 @@ int run_serve(const serve_options& options) {
                               "signatures will not verify; pass --public-url https://..."}});
 
     dispatcher sender(io, writer, channels, public_url);
-    writer.on_commit([&sender] { sender.wake(); });
+    writer.on_outbox_grew([&sender] { sender.wake(); });
 
     net::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
@@ -143,7 +143,7 @@ int run_serve(const serve_options& options) {
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& t : pool) t.join();
-    writer.on_commit(nullptr);
+    writer.on_outbox_grew(nullptr);
     return 0;
 }
 

@@ -27,9 +27,9 @@ void store_writer::submit(unit work, done_fn done) {
     wake_.notify_one();
 }
 
-void store_writer::on_commit(std::function<void()> hook) {
+void store_writer::on_outbox_grew(std::function<void()> hook) {
     std::lock_guard lock(mutex_);
-    on_commit_ = std::move(hook);
+    on_outbox_grew_ = std::move(hook);
 }
 
 std::size_t store_writer::commits() const {
@@ -55,6 +55,7 @@ void store_writer::run() {
 
 void store_writer::commit_batch(std::deque<pending>& batch) {
     std::vector<std::exception_ptr> results(batch.size());
+    const auto enqueued_before = store_->enqueued_so_far();
     try {
         store_->begin();
     } catch (...) {
@@ -93,7 +94,7 @@ void store_writer::commit_batch(std::deque<pending>& batch) {
     {
         std::lock_guard lock(mutex_);
         ++commits_;
-        hook = on_commit_;
+        if (store_->enqueued_so_far() != enqueued_before) hook = on_outbox_grew_;
     }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i]);
     if (hook) hook();

@@ -37,8 +37,9 @@ public:
     // Queues a unit; `done` is called on the writer thread after commit (nullptr) or failure.
     void submit(unit work, done_fn done);
 
-    // Called on the writer thread after every successful commit (e.g. to wake the dispatcher).
-    void on_commit(std::function<void()> hook);
+    // Called on the writer thread after a commit that added outbound messages (to wake the
+    // dispatcher). Not after other commits: the dispatcher's own claims would wake it forever.
+    void on_outbox_grew(std::function<void()> hook);
 
     // Awaitable form: completes with the unit's exception_ptr (null on success).
     template <typename CompletionToken>
@@ -78,7 +79,7 @@ private:
     std::deque<pending> queue_;
     bool stopping_ = false;
     std::size_t commits_ = 0;
-    std::function<void()> on_commit_;
+    std::function<void()> on_outbox_grew_;
     std::thread thread_;
 };
 

@@ -82,6 +82,7 @@ std::int64_t sqlite_store::enqueue(const outbound_message& m) {
            m.contact_id, m.channel_id, m.to, m.text, static_cast<int>(m.priority), m.solicited,
            m.inbound_id, m.segments, created, next)
         .run();
+    ++enqueued_;
     return db_->last_insert_id();
 }
 

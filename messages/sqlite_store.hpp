@@ -50,6 +50,7 @@ class sqlite_store final : public store {
                                 inbound_outcome outcome) override;
     std::int64_t insert_case(const case_record& c) override;  // also writes its first event
     std::int64_t enqueue(const outbound_message& m) override;
+    std::uint64_t enqueued_so_far() const override { return enqueued_; }
     void append_audit(const audit_entry& e) override;
 
     std::vector<outbound_message> claim_due(timestamp now, std::size_t limit) override;
@@ -89,6 +90,7 @@ class sqlite_store final : public store {
   private:
     std::unique_ptr<sqlite::connection> db_;
     std::string pseudonym_key_;
+    std::uint64_t enqueued_ = 0;
 };
 
 // The store the gateway uses for an embedded deployment.

@@ -51,6 +51,9 @@ public:
                                         inbound_outcome outcome) = 0;
     virtual std::int64_t insert_case(const case_record& c) = 0;  // duplicate_key on reference
     virtual std::int64_t enqueue(const outbound_message& m) = 0;
+    // How many outbound messages this store object has enqueued since it was opened (rolled back
+    // ones included): the writer wakes the dispatcher only when this moved.
+    virtual std::uint64_t enqueued_so_far() const = 0;
     virtual void append_audit(const audit_entry& e) = 0;
 
     // --- outbox (dispatcher)

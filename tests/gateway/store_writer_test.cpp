@@ -94,7 +94,7 @@ TEST_CASE("units queued while a transaction is open share the next commit") {
         std::atomic<int> hook_calls{0};
         {
             store_writer writer(open_store(file), r.max_batch);
-            writer.on_commit([&] { ++hook_calls; });
+            writer.on_outbox_grew([&] { ++hook_calls; });
             writer.submit(
                 [&](messages::store& s) {
                     s.find_or_create_contact(address(0), t0);
@@ -110,11 +110,46 @@ TEST_CASE("units queued while a transaction is open share the next commit") {
             CHECK(done.failures() == 0);
             CHECK(writer.commits() == r.expected_commits);
         }
-        // The hook runs after the batch's completions: count it once the thread has ended.
-        CHECK(hook_calls.load() == static_cast<int>(r.expected_commits));
+        // Only contacts were written: the dispatcher has nothing new to send, so no wake-up.
+        CHECK(hook_calls.load() == 0);
         raw_db db{file.path()};
         CHECK(db.integer("SELECT COUNT(*) FROM contacts") == 201);
     }
+}
+
+TEST_CASE("the dispatcher is woken after commits that queued messages, and only after those") {
+    temp_db file;
+    std::atomic<int> wakes{0};
+    {
+        store_writer writer(open_store(file));
+        writer.on_outbox_grew([&] { ++wakes; });
+        completions done;
+        auto finish = [&](std::exception_ptr e) { done.add(e); };
+        writer.submit(add_contact(address(1)), finish);
+        REQUIRE(done.wait_for(1));
+        CHECK(wakes.load() == 0);  // a claim or a status update must not wake it: it would spin
+
+        writer.submit(
+            [](messages::store& s) {
+                auto c = s.find_or_create_contact(address(2), t0);
+                messages::outbound_message m;
+                m.contact_id = c.id;
+                m.channel_id = "sms";
+                m.to = c.address;
+                m.text = "hola";
+                m.created_at = t0;
+                s.enqueue(m);
+            },
+            finish);
+        REQUIRE(done.wait_for(2));
+        for (int i = 0; i < 200 && wakes.load() == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CHECK(wakes.load() == 1);
+
+        writer.submit([](messages::store& s) { s.claim_due(t0 + std::chrono::hours(1), 10); }, finish);
+        REQUIRE(done.wait_for(3));
+    }
+    CHECK(wakes.load() == 1);
 }
 
 TEST_CASE("a unit that throws is undone alone and gets its exception; the others commit") {
