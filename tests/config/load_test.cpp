@@ -78,6 +78,12 @@ const broken_variant variants[] = {
     {"a keyword for two actions once accents are stripped",
      [](json& d) { d["keywords"]["status"]["en"].push_back("Inició"); }, "/keywords/status/en/1",
      false, "/keywords/menu/es/2"},
+    {"a keyword for two actions once a Latin Extended-A accent is stripped",
+     [](json& d) {
+         d["keywords"]["help"]["en"].push_back("cas");
+         d["keywords"]["status"]["en"].push_back("Čas");
+     },
+     "/keywords/status/en/1", false, "/keywords/help/en/2"},
     {"a keyword of digits", [](json& d) { d["keywords"]["menu"]["es"].push_back("12"); },
      "/keywords/menu/es/3", false, "digits"},
     {"a keyword missing a language", [](json& d) { d["keywords"]["status"].erase("en"); },
