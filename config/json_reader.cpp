@@ -157,12 +157,17 @@ bool object_reader::read_string(std::string_view key, std::string& out, presence
     return true;
 }
 
-bool object_reader::read_int(std::string_view key, int& out, long long lo, long long hi,
-                             presence p) {
+std::optional<long long> object_reader::read_integer(std::string_view key, long long lo,
+                                                     long long hi, presence p) {
     const json* value =
         p == presence::required ? require(key, "an integer " + range_phrase(lo, hi)) : find(key);
-    if (value == nullptr) return false;
-    auto number = read_integer_value(*value, path_of(key), lo, hi, reading_.log);
+    if (value == nullptr) return std::nullopt;
+    return read_integer_value(*value, path_of(key), lo, hi, reading_.log);
+}
+
+bool object_reader::read_int(std::string_view key, int& out, long long lo, long long hi,
+                             presence p) {
+    const auto number = read_integer(key, lo, hi, p);
     if (!number) return false;
     out = static_cast<int>(*number);
     return true;
@@ -170,10 +175,7 @@ bool object_reader::read_int(std::string_view key, int& out, long long lo, long 
 
 bool object_reader::read_size(std::string_view key, std::size_t& out, long long lo, long long hi,
                               presence p) {
-    const json* value =
-        p == presence::required ? require(key, "an integer " + range_phrase(lo, hi)) : find(key);
-    if (value == nullptr) return false;
-    auto number = read_integer_value(*value, path_of(key), lo, hi, reading_.log);
+    const auto number = read_integer(key, lo, hi, p);
     if (!number) return false;
     out = static_cast<std::size_t>(*number);
     return true;

@@ -82,6 +82,11 @@ class object_reader {
     void warn_unknown(std::string_view where_hint = {});
 
   private:
+    // Shared by read_int and read_size: the member as an integer in [lo, hi]; empty when absent
+    // or refused (a refusal is logged).
+    std::optional<long long> read_integer(std::string_view key, long long lo, long long hi,
+                                          presence p);
+
     const json* object_ = nullptr;
     std::string path_;
     reading& reading_;
