@@ -1,6 +1,8 @@
 // Key files: random bytes from OpenSSL, written with owner-only permissions before any content.
 #include "gateway/key_file.hpp"
 
+#include "messages/hex.hpp"
+
 #include <openssl/rand.h>
 
 #include <fcntl.h>
@@ -27,12 +29,7 @@ std::string load_or_create_key(const std::string& path) {
     std::array<unsigned char, 32> raw{};
     if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
         throw std::runtime_error("no randomness available to create " + path);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string key;
-    for (auto b : raw) {
-        key.push_back(hex[b >> 4]);
-        key.push_back(hex[b & 15]);
-    }
+    const std::string key = messages::lower_hex(raw);
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) throw std::runtime_error("cannot create key file " + path);
     auto line = key + "\n";

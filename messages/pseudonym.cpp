@@ -2,6 +2,8 @@
 // key, so a leaked report cannot be joined back to phone numbers by hashing a number list.
 #include "messages/pseudonym.hpp"
 
+#include "messages/hex.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -23,13 +25,7 @@ std::string pseudonym(std::string_view key, std::string_view address) {
         length < 8) {
         throw std::runtime_error("pseudonym: HMAC-SHA256 failed");
     }
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = "p_";
-    for (std::size_t i = 0; i < 8; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0x0F];
-    }
-    return out;
+    return "p_" + lower_hex(std::span{digest}.first(8));
 }
 
 }  // namespace cwc::messages

@@ -1,6 +1,7 @@
 // The hash-chained audit log of the SQLite store. Each entry's hash covers its predecessor's
 // hash, so editing or deleting any entry breaks every link after it; verification recomputes
 // the chain from the start.
+#include "messages/hex.hpp"
 #include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_store.hpp"
 
@@ -19,14 +20,7 @@ std::string sha256_hex(std::string_view data) {
     if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
         throw store_error("audit: SHA-256 failed");
     }
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * length);
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0x0F];
-    }
-    return out;
+    return lower_hex(std::span{digest}.first(length));
 }
 
 // prev_hash \n at \n actor \n action \n subject \n detail — the documented chain format, so an
