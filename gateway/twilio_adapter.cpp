@@ -3,7 +3,8 @@
 // number or message text can leak from it.
 #include "gateway/twilio_adapter.hpp"
 
-#include <openssl/evp.h>
+#include "gateway/base64.hpp"
+
 #include <boost/url.hpp>
 #include <nlohmann/json.hpp>
 
@@ -20,15 +21,6 @@ using namespace std::chrono_literals;
 constexpr std::string_view twilio_api_version = "2010-04-01";
 constexpr auto max_backoff = std::chrono::milliseconds{10min};
 constexpr auto max_retry_after = std::chrono::seconds{1h};
-
-std::string base64(std::string_view raw) {
-    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                        reinterpret_cast<const unsigned char*>(raw.data()),
-                                        static_cast<int>(raw.size()));
-    out.resize(written < 0 ? 0 : static_cast<std::size_t>(written));
-    return out;
-}
 
 std::string field_or_empty(const form_fields& fields, std::string_view name) {
     const std::string* value = find_field(fields, name);

@@ -3,6 +3,8 @@
 // messaging callbacks but a proxy or the configured public URL may state it differently.
 #include "gateway/twilio_signature.hpp"
 
+#include "gateway/base64.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -14,14 +16,6 @@
 
 namespace cwc::gateway {
 namespace {
-
-std::string base64(const unsigned char* data, std::size_t size) {
-    std::string out(4 * ((size + 2) / 3) + 1, '\0');  // EVP_EncodeBlock writes a trailing NUL
-    const int written =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-    out.resize(written < 0 ? 0 : static_cast<std::size_t>(written));
-    return out;
-}
 
 // The URL variants whose signatures Twilio's SDK accepts: as given, without its port, or with the
 // scheme's default port added. A URL Boost.URL cannot parse is only tried as given.
@@ -70,7 +64,7 @@ std::string twilio_signature(std::string_view auth_token, std::string_view url,
                                    reinterpret_cast<const unsigned char*>(to_sign.data()),
                                    to_sign.size(), digest.data(), &digest_size);
     if (ok == nullptr) return {};  // never verifies: verify refuses an empty expected value
-    return base64(digest.data(), digest_size);
+    return base64({reinterpret_cast<const char*>(digest.data()), digest_size});
 }
 
 bool verify_twilio_signature(std::string_view auth_token, std::string_view url,
