@@ -5,6 +5,7 @@
 // package, so it stays independent of the gateway's own C++ code. Faults can be injected on cue.
 
 const http = require('node:http');
+const https = require('node:https');
 const crypto = require('node:crypto');
 const twilio = require('twilio');
 
@@ -69,14 +70,38 @@ function sleep_unless_closed(ms, socket) {
   });
 }
 
+// An HTTPS POST that trusts only `ca` (PEM): fetch() cannot be given a CA of its own.
+// Network errors throw like fetch's: an Error whose cause carries the code.
+function post_https(url, headers, body, ca, timeout_ms) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, {
+      method: 'POST', ca, agent: false, timeout: timeout_ms,
+      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('error', (e) => reject(Object.assign(new Error('fetch failed'), { cause: e })));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    req.on('error', (e) => reject(Object.assign(new Error('fetch failed'), { cause: e })));
+    req.end(body);
+  });
+}
+
 // POSTs a form signed against `url` with the account's token; `signature` overrides the header
-// (null leaves it out). Returns {status, body, headers} or throws on a network error.
-async function post_signed_form(url, params, auth_token, { signature, sign_url, headers = {}, timeout_ms = 15000 } = {}) {
+// (null leaves it out); `ca` (PEM) is the one CA trusted for an https:// url. Returns
+// {status, body, headers} or throws on a network error.
+async function post_signed_form(url, params, auth_token, { signature, sign_url, headers = {}, timeout_ms = 15000, ca } = {}) {
   const body = new URLSearchParams(params).toString();
   const h = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'user-agent': 'TwilioProxy/1.1', ...headers };
   if (signature === undefined) h['x-twilio-signature'] = twilio.getExpectedTwilioSignature(auth_token, sign_url || url, params);
   else if (signature !== null) h['x-twilio-signature'] = signature;
   h['i-twilio-idempotency-token'] = crypto.randomUUID();
+  if (ca && url.startsWith('https:')) {
+    const r = await post_https(url, h, body, ca, timeout_ms);
+    return { ...r, signature: h['x-twilio-signature'] };
+  }
   const res = await fetch(url, { method: 'POST', headers: h, body, signal: AbortSignal.timeout(timeout_ms) });
   const text = await res.text();
   return { status: res.status, body: text, headers: Object.fromEntries(res.headers), signature: h['x-twilio-signature'] };
@@ -87,7 +112,8 @@ async function post_signed_form(url, params, auth_token, { signature, sign_url, 
 //   may also be assigned later as fake.webhook_url), status_callbacks (true), status_delay_ms (5),
 //   status_sequence(msg) → [{status, error_code?}] (default sent, delivered),
 //   response_delay_ms (0), record (true; false keeps only counters, for benchmarks),
-//   messaging_services ({MG..: ['+1..']}: numbers of a service, for From and opt-out scope).
+//   messaging_services ({MG..: ['+1..']}: numbers of a service, for From and opt-out scope),
+//   ca (PEM: the CA trusted when calling an https:// webhook, e.g. a test CA; default: fetch's).
 async function start(opts = {}) {
   const account_sid = opts.account_sid || new_sid('AC');
   const auth_token = opts.auth_token || crypto.randomBytes(16).toString('hex');
@@ -114,6 +140,7 @@ async function start(opts = {}) {
     opted_out: new Set(), // "handset\0our_number"
     faults: [],      // queued one-shot faults for sends: {status, body, destroy, delay_ms}
     messages: new Map(), // sid -> resource (for GET)
+    ca: opts.ca || null,
   };
 
   const pending_callbacks = new Set();
@@ -196,7 +223,7 @@ async function start(opts = {}) {
       // Twilio's default webhook policy (rc=1, rp=ct): one retry, only when the connection fails.
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
-          const r = await post_signed_form(m.status_callback, params, auth_token, { timeout_ms: 5000 });
+          const r = await post_signed_form(m.status_callback, params, auth_token, { timeout_ms: 5000, ca: fake.ca });
           entry.http_status = r.status;
           delete entry.error;
           if (r.status >= 400) fake.counters.callbacks_failed += 1;
@@ -336,14 +363,14 @@ async function start(opts = {}) {
       fake.opted_out.delete(`${from}\0${to}`);
       fake.auto_replies.push({ to: from, from: to, kind: 'opt_in', time: Date.now() });
     }
-    const r = await post_signed_form(target, params, auth_token, { signature, sign_url, headers, timeout_ms });
+    const r = await post_signed_form(target, params, auth_token, { signature, sign_url, headers, timeout_ms, ca: fake.ca });
     if (record) fake.inbounds.push({ params, status: r.status });
     return { ...r, params, sid: message_sid };
   };
 
   // Posts a signed status callback by hand (e.g. out-of-order or duplicated statuses).
   fake.status_callback = async (url, params, options = {}) =>
-    post_signed_form(url, { AccountSid: account_sid, ApiVersion: API_VERSION, ...params }, auth_token, options);
+    post_signed_form(url, { AccountSid: account_sid, ApiVersion: API_VERSION, ...params }, auth_token, { ca: fake.ca, ...options });
 
   fake.settle = async () => { while (pending_callbacks.size) await Promise.allSettled([...pending_callbacks]); };
 

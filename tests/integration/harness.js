@@ -87,7 +87,8 @@ function sql_string(s) {
 
 // Starts the gateway: `serve --config C --listen 127.0.0.1:0 --db D`, Twilio settings from the
 // fake, waits (bounded) for the JSON "listening" line and sets fake.webhook_url. Returns a handle
-// with url, webhook_url, status_url, db, logs(), stop(signal), kill(), restart(), alive().
+// with url (https:// when the gateway serves TLS), public_url, tls, webhook_url, status_url, db,
+// logs(), stop(signal), kill(), restart(), alive(). An env value of undefined unsets that variable.
 async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, listen = '127.0.0.1:0', extra_args = [], env = {}, timeout_ms = 10000 } = {}) {
   config = config || write_config(dir);
   db_file = db_file || path.join(dir, 'gw.db');
@@ -125,7 +126,7 @@ async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, l
         if (name === 'stdout' && line.includes('"listening"')) {
           try {
             const ev = JSON.parse(line);
-            if (ev.event === 'listening' && ev.address) on_listening(ev.address);
+            if (ev.event === 'listening' && ev.address) on_listening(ev);
           } catch { /* not JSON: keep waiting */ }
         }
       });
@@ -135,15 +136,17 @@ async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, l
     const spawn_error = new Promise((_, reject) => proc.once('error', reject));
     const early_exit = exited.then(({ code, signal }) => { throw new Error(`gateway exited before listening (code ${code}, signal ${signal}); log ${gw.log_file}:\n${gw.tail(30)}`); });
     const timeout = deadline_after(timeout_ms).then(() => { throw new Error(`gateway did not log "listening" within ${timeout_ms} ms; log ${gw.log_file}:\n${gw.tail(30)}`); });
-    let address;
+    let ev;
     try {
-      address = await Promise.race([listening, early_exit, spawn_error, timeout]);
+      ev = await Promise.race([listening, early_exit, spawn_error, timeout]);
     } catch (e) {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       throw e;
     }
-    gw.address = address;
-    gw.url = `http://${address}`;
+    gw.address = ev.address;
+    gw.tls = ev.tls === true;
+    gw.public_url = ev.public_url;
+    gw.url = `${gw.tls ? 'https' : 'http'}://${ev.address}`;
     gw.webhook_url = `${gw.url}/webhooks/sms`;
     gw.status_url = `${gw.url}/webhooks/sms/status`;
     if (fake) fake.webhook_url = gw.webhook_url;
@@ -180,6 +183,27 @@ async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, l
   gw.close = async () => { try { await gw.stop(); } finally { log.end(); } };
 
   return gw.launch();
+}
+
+// Runs `cwc-gateway ...args` to its end (bounded; SIGKILL after timeout_ms) with `input` on stdin;
+// returns {code, signal, stdout, stderr, timed_out}. For commands that exit by themselves.
+function run_command(args, { env = {}, input = '', timeout_ms = 10000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(GATEWAY_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const out = [];
+    const err = [];
+    let timed_out = false;
+    const timer = setTimeout(() => { timed_out = true; proc.kill('SIGKILL'); }, timeout_ms);
+    proc.stdout.on('data', (c) => out.push(c));
+    proc.stderr.on('data', (c) => err.push(c));
+    proc.once('error', (e) => { clearTimeout(timer); reject(e); });
+    proc.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, timed_out, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    proc.stdin.on('error', () => {}); // a command that exits without reading its input
+    proc.stdin.end(input);
+  });
 }
 
 // One person texting the gateway through the fake: say(text) posts a signed inbound webhook and
@@ -265,5 +289,5 @@ function template_parts(template) {
 module.exports = {
   SOURCE_DIR, GATEWAY_BIN, EXAMPLE_CONFIG, XML_EMPTY_RESPONSE, REFERENCE_RE, FINAL_OUTBOX,
   wait_for, waitFor: wait_for, make_tmpdir, load_config, write_config, open_db, sql_string, start_gateway,
-  person, settle_replies, texts_of, template_parts,
+  run_command, person, settle_replies, texts_of, template_parts,
 };
