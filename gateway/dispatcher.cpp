@@ -217,7 +217,8 @@ void dispatcher::start() {
     for (auto& l : s->lanes) {
         if (!l->usable()) {
             log_event(log_level::warn, "channel.not_configured",
-                      {{"channel", l->rt.channel->id}, {"missing", l->rt.missing}});
+                      {{"channel", l->rt.channel->id}, {"missing", l->rt.missing},
+                       {"effect", "its webhooks answer 503 until these environment variables are set"}});
             continue;
         }
         for (std::size_t i = 0; i < s->settings.workers_per_channel; ++i)

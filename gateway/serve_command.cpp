@@ -55,8 +55,17 @@ std::shared_ptr<net::ssl::context> server_tls(const config::tls_settings& tls) {
     ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                      net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
-    ctx->use_certificate_chain_file(tls.certificate_file);
-    ctx->use_private_key_file(tls.private_key_file, net::ssl::context::pem);
+    auto load = [](const std::string& what, const std::string& file, auto&& use) {
+        try {
+            use(file);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("cannot use TLS " + what + " " + file + ": " + e.what());
+        }
+    };
+    load("certificate chain (server.tls.certificate_file)", tls.certificate_file,
+         [&](const std::string& f) { ctx->use_certificate_chain_file(f); });
+    load("private key (server.tls.private_key_file)", tls.private_key_file,
+         [&](const std::string& f) { ctx->use_private_key_file(f, net::ssl::context::pem); });
     return ctx;
 }
 
@@ -91,6 +100,7 @@ int run_serve(const serve_options& options) {
     if (!options.listen.empty()) server_cfg.listen = options.listen;
     if (!options.database.empty()) server_cfg.database = options.database;
 
+    auto tls = server_tls(server_cfg.tls);  // before the store: a bad file leaves nothing behind
     const auto key_path = server_cfg.pseudonym_key_file.empty() ? server_cfg.database + ".pseudonym-key"
                                                                 : server_cfg.pseudonym_key_file;
     // Declared before the writer, so it outlives it: the writer's destructor still runs queued
@@ -99,7 +109,6 @@ int run_serve(const serve_options& options) {
     store_writer writer(messages::open_sqlite_store(server_cfg.database, load_or_create_key(key_path)));
 
     auto channels = resolve_channels(cfg, [](const char* name) { return std::getenv(name); });
-    auto tls = server_tls(server_cfg.tls);
     const auto listen_on = parse_listen(server_cfg.listen);
     webhook_service service(cfg, channels, "", writer);
     http_server server(io, listen_on, service,
@@ -127,12 +136,6 @@ int run_serve(const serve_options& options) {
     });
     server.start();
     sender.start();
-    for (const auto& ch : channels) {
-        if (!ch.credentials)
-            log_event(log_level::warn, "channel.not_configured",
-                      {{"channel", ch.channel->id}, {"missing", ch.missing},
-                       {"effect", "its webhooks answer 503 until these environment variables are set"}});
-    }
     log_event(log_level::info, "listening",
               {{"address", server.local_endpoint().address().to_string() + ":" + std::to_string(server.local_endpoint().port())},
                {"tls", tls != nullptr}, {"public_url", public_url}, {"database", server_cfg.database},

@@ -11,6 +11,14 @@ namespace {
 using sqlite::connection;
 using sqlite::query;
 
+// A person reads their replies in the order they were queued: a message is not due while an
+// earlier one to the same contact, at least as urgent, is still queued or being sent (a safety
+// reply never waits behind a broadcast).
+constexpr std::string_view in_turn =
+    "NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.contact_id = outbox.contact_id "
+    "AND earlier.id < outbox.id AND earlier.status IN ('queued', 'sending') "
+    "AND earlier.priority <= outbox.priority)";
+
 constexpr std::string_view outbound_columns =
     "SELECT id, contact_id, channel_id, to_address, text, priority, solicited, inbound_id, "
     "segments, status, attempts, created_at, next_attempt_at, provider_message_id, error_code "
@@ -89,8 +97,9 @@ std::int64_t sqlite_store::enqueue(const outbound_message& m) {
 std::vector<outbound_message> sqlite_store::claim_due(timestamp now, std::size_t limit) {
     sqlite::write_scope tx{*db_};
     auto due = select_outbound(*db_,
-                               "WHERE status = 'queued' AND next_attempt_at <= ?1 "
-                               "ORDER BY priority, next_attempt_at, id LIMIT ?2",
+                               "WHERE status = 'queued' AND next_attempt_at <= ?1 AND " +
+                                   std::string(in_turn) +
+                                   " ORDER BY priority, next_attempt_at, id LIMIT ?2",
                                to_unix_ms(now), static_cast<std::int64_t>(limit));
     for (outbound_message& m : due) {
         db_->prepare(
@@ -106,7 +115,8 @@ std::vector<outbound_message> sqlite_store::claim_due(timestamp now, std::size_t
 }
 
 std::optional<timestamp> sqlite_store::next_due() {
-    query q = db_->prepare("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued'");
+    query q = db_->prepare("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued' AND " +
+                           std::string(in_turn));
     if (!q.step() || q.is_null(0)) return std::nullopt;
     return from_unix_ms(q.int_at(0));
 }

@@ -119,6 +119,10 @@ CREATE TABLE quarantine (
   body TEXT NOT NULL
 );
 )sql"},
+    migration{3, R"sql(
+-- Pending messages per contact, in order: a message waits for the earlier ones to its contact.
+CREATE INDEX outbox_pending_contact ON outbox(contact_id, id) WHERE status IN ('queued', 'sending');
+)sql"},
 };
 
 int current_version(connection& db) {

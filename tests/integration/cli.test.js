@@ -85,6 +85,17 @@ test('check-config: a text that says "reply CANCEL" is a warning with its path, 
   assert.match(r.stdout, /\bOK\b/);
 });
 
+test('check-config: a TLS file that cannot be read is an error at its path, as serve would fail', async () => {
+  const { dir, file } = config_copy('cli-tls-missing', (c) => {
+    c.server.tls = { certificate_file: '/nonexistent/cert.pem', private_key_file: '/nonexistent/key.pem' };
+  });
+  const r = await h.run_command(['check-config', '--config', file]);
+  assert.notEqual(r.code, 0, r.stdout);
+  assert.equal(lines_starting(r.stdout, 'error: /server/tls/certificate_file:').length, 1, r.stdout);
+  assert.equal(lines_starting(r.stdout, 'error: /server/tls/private_key_file:').length, 1, r.stdout);
+  assert.ok(fs.existsSync(dir));
+});
+
 test('serve with a broken config exits non-zero naming the JSON path, never listens, creates nothing', async () => {
   const { dir, file } = config_copy('cli-serve-broken', (c) => { c.nodes[start_node].options[0].next = 'no_such_node'; });
   const db = path.join(dir, 'gw.db');

@@ -250,10 +250,8 @@ test('a TLS key file (or certificate file) that does not exist: the gateway does
   }
 });
 
-// BUG (gateway/serve_command.cpp, server_tls): the exception from Boost's use_private_key_file /
-// use_certificate_chain_file reaches main() as "cwc-gateway: use_private_key_file: No such file or
-// directory [system:2]", which does not say which file. Drop `todo` once the message names it.
-test('a missing TLS key or certificate file is named in the error message', { todo: 'serve does not name the missing TLS file yet' }, async () => {
+// An operator must learn which file is wrong, and a failed start must leave no database behind.
+test('a missing TLS key or certificate file is named in the error message', async () => {
   for (const which of ['key', 'certificate']) {
     const r = await run_with_missing(which);
     assert.ok(r.output.includes(r.missing), `the message names ${r.missing}, got:\n${r.output}`);

@@ -20,13 +20,21 @@ struct outbox_fixture {
     temp_db file;
     sqlite_store s{file.path(), "key"};
     contact person = s.find_or_create_contact("+51987654321", t0);
+    int people = 0;
 
+    // Each message goes to a person of its own (messages to one person are sent in turn, see
+    // the test below); `person` is the last one's recipient.
     std::int64_t add(std::string text, outbound_priority p, timestamp next,
                      timestamp created = t0) {
+        person = s.find_or_create_contact("+5198765" + std::to_string(1000 + ++people), t0);
+        return add_for(person, std::move(text), p, next, created);
+    }
+    std::int64_t add_for(const contact& to, std::string text, outbound_priority p,
+                         timestamp next, timestamp created = t0) {
         outbound_message m;
-        m.contact_id = person.id;
+        m.contact_id = to.id;
         m.channel_id = "sms";
-        m.to = person.address;
+        m.to = to.address;
         m.text = std::move(text);
         m.priority = p;
         m.created_at = created;
@@ -87,6 +95,43 @@ TEST_CASE("claim_due takes the most urgent priority first, then the oldest") {
     CHECK(f.s.next_due() == t0 + milliseconds{1000});
     CHECK(f.status_of(not_due) == outbound_status::queued);
     CHECK(f.s.claim_due(t0 + milliseconds{1000}, 0).empty());
+}
+
+TEST_CASE("one person's messages are sent in turn; a safety reply does not wait behind a broadcast") {
+    outbox_fixture f;
+    const contact one = f.person;
+    const auto notice = f.add_for(one, "notice", outbound_priority::reply, t0);
+    const auto menu = f.add_for(one, "menu", outbound_priority::reply, t0);
+    const auto broadcast = f.add_for(one, "campaign", outbound_priority::broadcast, t0);
+    const auto safety = f.add_for(one, "hotline", outbound_priority::safety, t0);
+    const auto other = f.add("someone else", outbound_priority::reply, t0);
+
+    auto first = f.s.claim_due(t0, 10);
+    REQUIRE(first.size() == 3);
+    CHECK(first[0].id == safety);  // earlier messages are less urgent: it does not wait for them
+    CHECK(first[1].id == notice);
+    CHECK(first[2].id == other);  // another person is not held up by this one
+    CHECK(f.status_of(menu) == outbound_status::queued);  // waits for the notice
+    CHECK(f.s.next_due() == std::nullopt);  // nothing can be claimed until a send finishes
+
+    // The notice must be retried: the menu keeps waiting, even once its own time has come.
+    const timestamp retry_at = t0 + milliseconds{5000};
+    f.s.record_send_result(notice, {send_result::outcome::retry, "", "http_503", retry_at}, t0);
+    CHECK(f.s.claim_due(t0 + milliseconds{10}, 10).empty());
+    CHECK(f.s.next_due() == retry_at);
+    auto retried = f.s.claim_due(retry_at, 10);
+    REQUIRE(retried.size() == 1);
+    CHECK(retried[0].id == notice);
+    f.s.record_send_result(notice, {send_result::outcome::sent, "SM-n", "", {}}, retry_at);
+
+    auto next = f.s.claim_due(retry_at, 10);
+    REQUIRE(next.size() == 1);
+    CHECK(next[0].id == menu);
+    // A failed message does not block the person's later ones for ever.
+    f.s.record_send_result(menu, {send_result::outcome::failed, "", "30003", {}}, retry_at);
+    auto last = f.s.claim_due(retry_at, 10);
+    REQUIRE(last.size() == 1);
+    CHECK(last[0].id == broadcast);
 }
 
 TEST_CASE("send results: sent, retry, failed") {
