@@ -87,6 +87,11 @@ sqlite_store::sqlite_store(const std::string& path, std::string pseudonym_key, s
                           journal.value_or("none") + ")");
     }
     db_->exec("PRAGMA synchronous = FULL");
+    // Each unit of a group commit runs in a savepoint, whose undo log (the statement journal)
+    // would otherwise be a temporary file written page by page; memory is enough for it.
+    db_->exec("PRAGMA temp_store = MEMORY");
+    // 16 MiB of page cache (default 2 MiB): a batch's pages stay in memory until its commit.
+    db_->exec("PRAGMA cache_size = -16384");
     sqlite::migrate(*db_, system_now(), access == sqlite_access::read_only);
 }
 
