@@ -8,10 +8,13 @@
 # env:   REQUESTS (300000 pre-signed requests), DRAIN_TIMEOUT (300 s), SENDS_PER_SECOND (100000),
 #        STATUS_CALLBACKS (0; 1 lets the fake post sent/delivered callbacks back, as Twilio would),
 #        BASELINES_DIR (/work/shared/baselines), BUILD_DIR (build-bench), KEEP_WORK (0),
-#        PERF (0; 1 = `perf record -g` of the gateway while wrk runs in run 1, report in the output dir)
-set -euo pipefail
+#        PERF (0; 1 = `perf record -g` of the gateway while wrk runs in run 1, report in the output dir),
+#        HOLD_REPLIES (0; 1 = the fake holds every send for 10 min, so the dispatcher's workers block and
+#        it stops claiming: the inbound path measured alone, no drain; a diagnosis, not the benchmark)
+set -Eeuo pipefail
+trap 'echo "ERROR: line $LINENO: $BASH_COMMAND failed" >&2' ERR
 
-usage() { sed -n '7,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '7,13p' "$0" | sed 's/^# \{0,1\}//'; }
 BASELINES=1
 ARGS=()
 for a in "$@"; do
@@ -29,6 +32,7 @@ REQUESTS=${REQUESTS:-300000}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
 SENDS_PER_SECOND=${SENDS_PER_SECOND:-100000}
 STATUS_CALLBACKS=${STATUS_CALLBACKS:-0}
+HOLD_REPLIES=${HOLD_REPLIES:-0}
 BASELINES_DIR=${BASELINES_DIR:-/work/shared/baselines}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
@@ -43,7 +47,7 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/cwc-bench.XXXXXX)
 exec > >(tee "$OUT/inbound.txt") 2>&1
 
-GW_PID=""; FAKE_PID=""; FAILURES=()
+GW_PID=""; FAKE_PID=""; FAILURES=(); WARNINGS=()
 stop_pid() { # $1 pid, $2 seconds before SIGKILL
   local pid=$1 i
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -65,7 +69,7 @@ med() { sort -g | awk '{a[NR]=$1} END{if (NR) print a[int((NR+1)/2)]; else print
 field() { grep -o " $1=[^ ]*" <<<" $2" | head -1 | cut -d= -f2; }  # field NAME "k=v k=v ..."
 
 echo "== cwc-gateway inbound benchmark $STAMP"
-echo "command: bench/inbound.sh $* (seconds=$SECS connections=$CONNS runs=$RUNS threads=$THREADS)"
+echo "command: bench/inbound.sh${*:+ $*} (seconds=$SECS connections=$CONNS runs=$RUNS threads=$THREADS)"
 echo "machine: nproc=$(nproc) cpu=\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')\" mem=$(awk '/MemTotal/{printf "%.1fGiB", $2/1048576}' /proc/meminfo) kernel=$(uname -r)"
 echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "source: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- gateway messages handlers config 2>/dev/null || echo ' + uncommitted changes in the working tree')"
@@ -136,16 +140,18 @@ echo "pre-signing $REQUESTS requests for $WEBHOOK_URL ..."
 node "$ROOT/bench/make_requests.js" --count "$REQUESTS" --url "$WEBHOOK_URL" --auth-token "$AUTH_TOKEN" \
   --account-sid "$ACCOUNT_SID" --to "$OUR_NUMBER" --out "$REQ_FILE" | tee "$WORK/requests.json"
 echo "config: example.json with sends_per_second=$SENDS_PER_SECOND; status callbacks from the fake: $([ "$STATUS_CALLBACKS" = 1 ] && echo on || echo off)"
+[ "$HOLD_REPLIES" = 1 ] && echo "HOLD_REPLIES=1: the fake holds every send, the dispatcher stops after its first claims (no drain measured)"
 
 # ---- processes
 start_fake() { # $1 = run number
   local args=(--port 0 --account-sid "$ACCOUNT_SID" --auth-token "$AUTH_TOKEN" --no-record)
   [ "$STATUS_CALLBACKS" = 1 ] || args+=(--no-status-callbacks)
+  [ "$HOLD_REPLIES" = 1 ] && args+=(--response-delay-ms 600000)
   node "$IT/fake_twilio.js" "${args[@]}" > "$WORK/fake$1.out" 2>&1 &
   FAKE_PID=$!
   local i
   for ((i = 0; i < 100; i++)); do
-    FAKE_URL=$(head -1 "$WORK/fake$1.out" 2>/dev/null)
+    FAKE_URL=$(head -1 "$WORK/fake$1.out" 2>/dev/null || true)
     [[ "$FAKE_URL" == http://* ]] && return 0
     kill -0 "$FAKE_PID" 2>/dev/null || break
     sleep 0.1
@@ -168,6 +174,7 @@ start_gateway() { # $1 = run number, $2 = database
 ticks() { [ -r "/proc/$1/stat" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }   # utime+stime
 child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }  # waited-for children (wrk) of this shell
 cpu_busy_total() { awk '/^cpu /{t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat; }
+io_field() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/io" 2>/dev/null || echo 0; }  # wchar, syscw
 hwm_kb() { awk '/VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
 HZ=$(getconf CLK_TCK)
@@ -183,22 +190,37 @@ run_once() {
   local load_before; load_before=$(cut -d' ' -f1 /proc/loadavg)
 
   local g0 f0 w0 b0 t0 g1 f1 w1 b1 t1 s0 s1
-  local perf_pid=""
+  local perf_pid="" perf_stat_pid=""
   if [ "${PERF:-0}" = 1 ] && [ "$r" = 1 ] && command -v perf >/dev/null; then
     perf record -F 999 -g -p "$GW_PID" -o "$WORK/perf.data" -- sleep "$SECS" > "$WORK/perf.out" 2>&1 & perf_pid=$!
+    # System calls that cost the store: each commit syncs the WAL once (synchronous=FULL).
+    perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,syscalls:sys_enter_pwrite64,syscalls:sys_enter_write,syscalls:sys_enter_sendmsg,syscalls:sys_enter_writev \
+      -p "$GW_PID" -o "$WORK/perf_stat.csv" -- sleep "$SECS" > /dev/null 2>&1 & perf_stat_pid=$!
   fi
+  local wc0 sw0 wc1 sw1
+  wc0=$(io_field "$GW_PID" wchar); sw0=$(io_field "$GW_PID" syscw)
   g0=$(ticks "$GW_PID"); f0=$(ticks "$FAKE_PID"); w0=$(child_ticks); read -r b0 s0 < <(cpu_busy_total); t0=$(now)
   if ! wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --timeout 5s -s "$ROOT/bench/inbound.lua" "$WEBHOOK_URL" \
          -- "$REQ_FILE" "$THREADS" > "$OUT/wrk_run$r.txt" 2>&1; then
     cat "$OUT/wrk_run$r.txt"; die "wrk failed"
   fi
   t1=$(now); g1=$(ticks "$GW_PID"); f1=$(ticks "$FAKE_PID"); w1=$(child_ticks); read -r b1 s1 < <(cpu_busy_total)
+  wc1=$(io_field "$GW_PID" wchar); sw1=$(io_field "$GW_PID" syscw)
   local hwm_load; hwm_load=$(hwm_kb "$GW_PID")
   if [ -n "$perf_pid" ]; then
     wait "$perf_pid" 2>/dev/null || true
-    perf report -i "$WORK/perf.data" --no-children --stdio --sort dso,symbol 2>/dev/null | grep -v '^$' | head -150 > "$OUT/perf_run1.txt" || true
-    perf report -i "$WORK/perf.data" --no-children --stdio --sort dso -g none 2>/dev/null | grep '%' | head -20 > "$OUT/perf_run1_dso.txt" || true
-    echo "perf: $OUT/perf_run1.txt, $OUT/perf_run1_dso.txt"
+    wait "$perf_stat_pid" 2>/dev/null || true
+    local stored; stored=$(q "SELECT count(*) FROM inbound_messages")
+    awk -F, -v n="$stored" '$3 ~ /syscalls/ {sub("syscalls:sys_enter_", "", $3); printf "%s=%s (%.2f per message) ", $3, $1, n ? $1 / n : 0}' "$WORK/perf_stat.csv" |
+      sed 's/^/perf stat, system calls while wrk ran: /; s/ $/\n/' | tee "$OUT/perf_run1_syscalls.txt"
+    { echo "# gateway CPU by thread"; perf report -i "$WORK/perf.data" --no-children --stdio --sort pid -g none 2>/dev/null | grep '%' | head -10
+      echo "# by thread and library"; perf report -i "$WORK/perf.data" --no-children --stdio --sort pid,dso -g none 2>/dev/null | grep '%' | head -20
+      echo "# by library"; perf report -i "$WORK/perf.data" --no-children --stdio --sort dso -g none 2>/dev/null | grep '%' | head -15
+      echo "# by symbol"; perf report -i "$WORK/perf.data" --no-children --stdio --sort dso,symbol -g none 2>/dev/null | grep '%' | head -60
+    } | sed 's/[[:space:]-]*$//' > "$OUT/perf_run1.txt" || true
+    perf report -i "$WORK/perf.data" --children --stdio --sort symbol -g caller,0.5,callee --percent-limit 3 2>/dev/null |
+      sed 's/[[:space:]-]*$//' | grep -v '^$' | head -400 > "$OUT/perf_run1_callers.txt" || true
+    echo "perf: $OUT/perf_run1.txt, $OUT/perf_run1_callers.txt"
   fi
   kill -0 "$GW_PID" 2>/dev/null || { tail -5 "$WORK/gateway$r.log"; die "the gateway died during the load"; }
 
@@ -216,7 +238,7 @@ run_once() {
   outbox=$(q "SELECT count(*) FROM outbox")
   failed_in=$(q "SELECT count(*) FROM inbound_messages WHERE outcome <> 'handled'")
   local unanswered=$((rows - ok))
-  echo "store: inbound_messages=$rows wrk 2xx=$ok (difference $unanswered; wrk issued $issued, so $((issued - ok)) were in flight when wrk stopped)"
+  echo "store: inbound_messages=$rows wrk 2xx=$ok (difference $unanswered; wrk sent $issued, so $((issued - ok)) were unanswered when it stopped)"
   echo "store: contacts=$contacts (first contacts) outbox=$outbox (expected 2 per first contact = $((2 * contacts))) handler failures=$failed_in"
   [ "$wrapped" = 0 ] || fail "run $r: $wrapped requests were sent twice (raise REQUESTS above $REQUESTS)"
   [ "$non2xx" = 0 ] || fail "run $r: $non2xx responses were not 2xx"
@@ -234,13 +256,14 @@ run_once() {
   local sent_at_t1 pending last_pending=-1 stalled_since td
   sent_at_t1=$(q "SELECT count(*) FROM outbox WHERE status NOT IN ('queued','sending')")
   stalled_since=$(date +%s)
-  while :; do
+  while [ "$HOLD_REPLIES" != 1 ]; do
     pending=$(q "SELECT count(*) FROM outbox WHERE status IN ('queued','sending')")
     ((pending == 0)) && break
     if [ "$pending" != "$last_pending" ]; then last_pending=$pending; stalled_since=$(date +%s); fi
     if (( $(date +%s) - stalled_since > 60 )); then fail "run $r: the outbox stalled with $pending messages pending"; break; fi
     if awk -v a="$(now)" -v b="$t1" -v m="$DRAIN_TIMEOUT" 'BEGIN{exit !(a - b > m)}'; then
-      echo "outbox: not drained within DRAIN_TIMEOUT=${DRAIN_TIMEOUT}s ($pending pending)"; break; fi
+      echo "outbox: not drained within DRAIN_TIMEOUT=${DRAIN_TIMEOUT}s ($pending pending)"
+      WARNINGS+=("run $r: the outbox was not drained within ${DRAIN_TIMEOUT}s ($pending replies still pending); outbound msg/s is over the time waited"); break; fi
     sleep 0.5
   done
   td=$(now)
@@ -255,6 +278,7 @@ run_once() {
   drain_rps=$(awk -v n="$((done_rows - sent_at_t1))" -v a="$t1" -v b="$td" 'BEGIN{printf "%.0f", (b > a + 0.001) ? n / (b - a) : 0}')
   echo "outbox: $done_rows/$outbox finished ($sent sent, $failed_out failed) $(awk -v a="$t0" -v b="$td" 'BEGIN{printf "%.1f", b - a}') s after the load began:" \
        "$out_rps msg/s overall ($during_rps/s while wrk ran, $drain_rps/s after)"
+  [ "$HOLD_REPLIES" = 1 ] && out_rps=n/a
   ((failed_out == 0)) || fail "run $r: $failed_out replies failed at the fake"
 
   # Where the time goes: CPU of each process during the wrk window, in cores (1.00 = one core busy).
@@ -266,6 +290,11 @@ run_once() {
   all_cpu=$(awk -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v n="$(nproc)" 'BEGIN{printf "%.2f", s ? b / s * n : 0}')
   other_cpu=$(awk -v a="$all_cpu" -v g="$gw_cpu" -v f="$fake_cpu" -v w="$wrk_cpu" 'BEGIN{o = a - g - f - w; printf "%.2f", o < 0 ? 0 : o}')
   echo "cpu while wrk ran (cores of $(nproc)): gateway $gw_cpu, fake Twilio $fake_cpu, wrk $wrk_cpu, everything else $other_cpu (machine total $all_cpu)"
+  # CPU time per stored message: the figure least disturbed by other work on the machine.
+  local us_per_msg; us_per_msg=$(awk -v d="$((g1 - g0))" -v h="$HZ" -v n="$rows" 'BEGIN{printf "%.0f", n ? d / h / n * 1e6 : 0}')
+  echo "gateway CPU per stored inbound message: $us_per_msg us (user+system, all threads, while wrk ran);" \
+       "bytes written per message: $(awk -v d="$((wc1 - wc0))" -v n="$rows" 'BEGIN{printf "%.0f", n ? d / n : 0}')" \
+       "in $(awk -v d="$((sw1 - sw0))" -v n="$rows" 'BEGIN{printf "%.1f", n ? d / n : 0}') write calls (database, log and HTTP responses)"
 
   # The gateway's own view: "ms" of webhook.inbound = form parse + signature + queue + group commit.
   local inner
@@ -284,17 +313,17 @@ run_once() {
   grep -v '"level":"info"' "$WORK/gateway$r.log" | tail -3 > "$OUT/gateway_run$r.tail" || true
 
   local rss_mb; rss_mb=$(awk -v k="$hwm" 'BEGIN{printf "%.1f", k / 1024}')
-  echo "RUN r=$r ok_rps=$(awk -v n="$ok" -v s="$secs" 'BEGIN{printf "%.0f", n / s}') p50=$(field p50 "$res") p90=$(field p90 "$res") p99=$(field p99 "$res") p999=$(field p999 "$res") max=$(field max "$res") rss_mb=$rss_mb rss_load_mb=$(awk -v k="$hwm_load" 'BEGIN{printf "%.1f", k / 1024}') out_rps=$out_rps gw_cpu=$gw_cpu fake_cpu=$fake_cpu wrk_cpu=$wrk_cpu other_cpu=$other_cpu load1=$load_before" | tee -a "$RUNS_FILE"
-  rm -f "$db" "$db-wal" "$db-shm"
+  echo "RUN r=$r ok_rps=$(awk -v n="$ok" -v s="$secs" 'BEGIN{printf "%.0f", n / s}') p50=$(field p50 "$res") p90=$(field p90 "$res") p99=$(field p99 "$res") p999=$(field p999 "$res") max=$(field max "$res") rss_mb=$rss_mb rss_load_mb=$(awk -v k="$hwm_load" 'BEGIN{printf "%.1f", k / 1024}') out_rps=$out_rps gw_cpu=$gw_cpu gw_us_per_msg=$us_per_msg fake_cpu=$fake_cpu wrk_cpu=$wrk_cpu other_cpu=$other_cpu load1=$load_before" | tee -a "$RUNS_FILE"
+  [ "${KEEP_WORK:-0}" = 1 ] || rm -f "$db" "$db-wal" "$db-shm"
 }
 
 for r in $(seq "$RUNS"); do run_once "$r"; done
 
 m() { grep -o " $1=[^ ]*" "$RUNS_FILE" | cut -d= -f2 | med; }
-GW_RPS=$(m ok_rps); GW_P50=$(m p50); GW_P90=$(m p90); GW_P99=$(m p99); GW_P999=$(m p999); GW_RSS=$(m rss_mb); GW_OUT=$(m out_rps)
+GW_RPS=$(m ok_rps); GW_P50=$(m p50); GW_P90=$(m p90); GW_P99=$(m p99); GW_P999=$(m p999); GW_RSS=$(m rss_mb); GW_OUT=$(m out_rps); GW_US=$(m gw_us_per_msg)
 echo
 echo "== gateway medians over $RUNS runs: msg/s=$GW_RPS p50=${GW_P50}us p90=${GW_P90}us p99=${GW_P99}us p99.9=${GW_P999}us peak_rss=${GW_RSS}MB outbound_msg/s=$GW_OUT" \
-     "cpu(cores): gateway=$(m gw_cpu) fake=$(m fake_cpu) wrk=$(m wrk_cpu) other=$(m other_cpu)"
+     "gateway_cpu_per_msg=$(m gw_us_per_msg)us cpu(cores): gateway=$(m gw_cpu) fake=$(m fake_cpu) wrk=$(m wrk_cpu) other=$(m other_cpu)"
 
 # ---- baselines on the same machine (their own fixed ports; ours are stopped by now)
 KANNEL_MO=n/a; NGINX1=n/a; NGINX2=n/a
@@ -311,7 +340,7 @@ if [ "$BASELINES" = 1 ]; then
 fi
 
 # ---- comparison
-ratio() { [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b > 0 ? a / b : 0}' || echo n/a; }
+ratio() { [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", (b > 0) ? a / b : 0}' || echo n/a; }
 verdict() { [ "$1" = n/a ] && echo "n/a" || awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN{ok = op == ">=" ? v >= t : v <= t; print ok ? "met" : "MISSED"}'; }
 R_KANNEL=$(ratio "$GW_RPS" "$KANNEL_MO"); R_NGINX=$(ratio "$GW_RPS" "$NGINX1")
 P99_MS=$(awk -v u="$GW_P99" 'BEGIN{printf "%.1f", u / 1000}')
@@ -321,14 +350,18 @@ printf '%-34s %14s   %s\n' "measure" "value" "target"
 printf '%-34s %14s   %s\n' "gateway inbound msg/s (2xx/s)" "$GW_RPS" ""
 printf '%-34s %14s   %s\n' "gateway latency p50 / p99 (ms)" "$(awk -v a="$GW_P50" 'BEGIN{printf "%.1f", a / 1000}') / $P99_MS" "p99 <= 20 ms: $(verdict "$P99_MS" 20 '<=')"
 printf '%-34s %14s   %s\n' "gateway peak RSS (MB, VmHWM)" "$GW_RSS" ""
+printf '%-34s %14s   %s\n' "gateway CPU per message (us)" "$GW_US" ""
 printf '%-34s %14s   %s\n' "gateway outbound msg/s (drain)" "$GW_OUT" ""
 printf '%-34s %14s   %s\n' "Kannel MO msg/s" "$KANNEL_MO" ""
 printf '%-34s %14s   %s\n' "nginx POST req/s, 1 worker" "$NGINX1" ""
 printf '%-34s %14s   %s\n' "nginx POST req/s, 2 workers" "$NGINX2" ""
 printf '%-34s %14s   %s\n' "gateway / Kannel MO" "$R_KANNEL" ">= 2: $(verdict "$R_KANNEL" 2 '>=')"
 printf '%-34s %14s   %s\n' "gateway / nginx 1 worker" "$R_NGINX" ">= 0.5 (stretch): $(verdict "$R_NGINX" 0.5 '>=')"
-echo "SUMMARY gateway_msgs=$GW_RPS p50_us=$GW_P50 p99_us=$GW_P99 rss_mb=$GW_RSS outbound_msgs=$GW_OUT kannel_mo=$KANNEL_MO nginx1=$NGINX1 nginx2=$NGINX2 gw_over_kannel=$R_KANNEL gw_over_nginx1=$R_NGINX"
+echo "SUMMARY gateway_msgs=$GW_RPS p50_us=$GW_P50 p99_us=$GW_P99 rss_mb=$GW_RSS cpu_us_per_msg=$GW_US outbound_msgs=$GW_OUT kannel_mo=$KANNEL_MO nginx1=$NGINX1 nginx2=$NGINX2 gw_over_kannel=$R_KANNEL gw_over_nginx1=$R_NGINX"
 echo "full output: $OUT/inbound.txt"
+if ((${#WARNINGS[@]})); then
+  echo; echo "WARNINGS:"; printf '  %s\n' "${WARNINGS[@]}"
+fi
 if ((${#FAILURES[@]})); then
   echo; echo "CHECKS FAILED:"; printf '  %s\n' "${FAILURES[@]}"; exit 1
 fi
