@@ -10,7 +10,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <deque>
+#include <tuple>
 
 namespace cwc::gateway {
 
@@ -22,6 +24,7 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr auto unconfigured_retry = std::chrono::minutes(5);
 constexpr auto longest_sleep = std::chrono::seconds(5);
+constexpr std::size_t claim_ahead = 8;  // rows claimed per worker of a lane
 
 using strand_type = net::strand<net::io_context::executor_type>;
 
@@ -73,10 +76,15 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         wakeup.cancel();
     }
 
+    // How many rows to claim: a short look-ahead per worker, so a worker finds its next message
+    // in memory instead of waiting for a claim, yet few enough that a reply claimed later
+    // overtakes them (the backlog is kept in priority order).
     std::size_t free_slots() const {
         std::size_t free = 0;
-        for (const auto& l : lanes)
-            if (l->usable() && l->idle > l->backlog.size()) free += l->idle - l->backlog.size();
+        for (const auto& l : lanes) {
+            const auto window = settings.workers_per_channel * claim_ahead;
+            if (l->usable() && window > l->backlog.size()) free += window - l->backlog.size();
+        }
         return free;
     }
 
@@ -94,7 +102,8 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                 auto failure = co_await writer.run(
                     [&](messages::store& s) {
                         rows = s.claim_due(messages::system_now(), limit);
-                        next_due = s.next_due();
+                        // Only needed to know how long to sleep when there was not enough to do.
+                        if (rows.size() < limit) next_due = s.next_due();
                     });
                 if (failure) rows.clear();
             }
@@ -104,7 +113,12 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                     co_await park_unconfigured(row);
                     continue;
                 }
-                l->backlog.push_back(std::move(row));
+                // Most urgent first, then oldest: a reply claimed now overtakes a queued broadcast.
+                auto at = std::upper_bound(l->backlog.begin(), l->backlog.end(), row,
+                                           [](const auto& a, const auto& b) {
+                                               return std::tie(a.priority, a.id) < std::tie(b.priority, b.id);
+                                           });
+                l->backlog.insert(at, std::move(row));
                 l->work_available.cancel();
             }
             if (stopping) break;
@@ -161,6 +175,8 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             }
             auto message = std::move(l.backlog.front());
             l.backlog.pop_front();
+            // Refill before the workers run dry, so a claim overlaps with the sends.
+            if (l.backlog.size() == settings.workers_per_channel) notify_loop();
             co_await pace(l);
             co_await send_one(l, connection, message);
         }
@@ -171,6 +187,7 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         const auto started = steady::now();
         auto spec = build_twilio_send(*l.rt.credentials, *l.rt.channel, m, status_callback_url(l, m.id));
         auto response = co_await connection.send(spec, settings.request_timeout);
+        const auto answered = steady::now();
         const auto now = messages::system_now();
         messages::send_result r;
         if (response.error) {
@@ -193,6 +210,7 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                   {{"outbound", m.id}, {"channel", l.rt.channel->id}, {"attempt", m.attempts},
                    {"outcome", outcome_names[static_cast<int>(r.kind)]}, {"error_code", r.error_code},
                    {"http_status", response.status}, {"recorded", !failure},
+                   {"provider_ms", std::chrono::duration<double, std::milli>(answered - started).count()},
                    {"ms", std::chrono::duration<double, std::milli>(steady::now() - started).count()}});
     }
 };

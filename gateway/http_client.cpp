@@ -25,6 +25,12 @@ using tcp = net::ip::tcp;
 namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
+// Requests are written whole; waiting for more (Nagle) only adds a delayed-ACK pause per send.
+void no_delay(tcp::socket& socket) {
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+}
+
 bool is_stale_connection_error(const beast::error_code& ec) {
     return ec == http::error::end_of_stream || ec == net::error::eof ||
            ec == net::error::connection_reset || ec == net::error::broken_pipe ||
@@ -87,6 +93,7 @@ struct http_connection::impl {
             plain->expires_after(timeout);
             auto [cec, ep] = co_await plain->async_connect(endpoints, use_tuple);
             if (cec) reset();
+            else no_delay(plain->socket());
             co_return cec;
         }
         secure.emplace(ex, *tls);
@@ -99,6 +106,7 @@ struct http_connection::impl {
         low.expires_after(timeout);
         auto [cec, ep] = co_await low.async_connect(endpoints, use_tuple);
         if (cec) { reset(); co_return cec; }
+        no_delay(low.socket());
         auto [hec] = co_await secure->async_handshake(net::ssl::stream_base::client, use_tuple);
         if (hec) reset();
         co_return hec;

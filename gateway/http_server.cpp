@@ -213,6 +213,9 @@ net::awaitable<void> http_server::accept_loop() {
             log_event(log_level::warn, "http.accept_failed", {{"error", ec.message()}});
             continue;
         }
+        // Answers are written whole: Nagle's wait would only add a delayed-ACK pause.
+        beast::error_code no_delay_failed;
+        socket.set_option(tcp::no_delay(true), no_delay_failed);
         auto ex = socket.get_executor();
         auto on_done = [](std::exception_ptr e) {
             if (!e) return;

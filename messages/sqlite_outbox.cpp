@@ -115,8 +115,11 @@ std::vector<outbound_message> sqlite_store::claim_due(timestamp now, std::size_t
 }
 
 std::optional<timestamp> sqlite_store::next_due() {
-    query q = db_->prepare("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued' AND " +
-                           std::string(in_turn));
+    // ORDER BY + LIMIT walks the (status, next_attempt_at) index and stops at the first row
+    // that is not waiting for an earlier one; MIN() would test every queued row.
+    query q = db_->prepare("SELECT next_attempt_at FROM outbox INDEXED BY outbox_due "
+                           "WHERE status = 'queued' AND " + std::string(in_turn) +
+                           " ORDER BY next_attempt_at LIMIT 1");
     if (!q.step() || q.is_null(0)) return std::nullopt;
     return from_unix_ms(q.int_at(0));
 }
