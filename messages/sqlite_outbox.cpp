@@ -96,7 +96,10 @@ std::int64_t sqlite_store::enqueue(const outbound_message& m) {
 
 std::vector<outbound_message> sqlite_store::claim_due(timestamp now, std::size_t limit) {
     sqlite::write_scope tx{*db_};
+    // INDEXED BY: walking (status, priority, next_attempt_at) in order stops after `limit` rows;
+    // the planner would otherwise pick outbox_due and sort every due row first.
     auto due = select_outbound(*db_,
+                               "INDEXED BY outbox_claim "
                                "WHERE status = 'queued' AND next_attempt_at <= ?1 AND " +
                                    std::string(in_turn) +
                                    " ORDER BY priority, next_attempt_at, id LIMIT ?2",
