@@ -10,11 +10,13 @@
 #        BASELINES_DIR (/work/shared/baselines), BUILD_DIR (build-bench), KEEP_WORK (0),
 #        PERF (0; 1 = `perf record -g` of the gateway while wrk runs in run 1, report in the output dir),
 #        HOLD_REPLIES (0; 1 = the fake holds every send for 10 min, so the dispatcher's workers block and
-#        it stops claiming: the inbound path measured alone, no drain; a diagnosis, not the benchmark)
+#        it stops claiming: the inbound path measured alone, no drain; a diagnosis, not the benchmark),
+#        QUIET (off; e.g. 0.3 = before each run and each baseline, wait up to 10 min until the rest
+#        of the machine uses less than 0.3 cores, so a shared machine's compiles do not skew one side)
 set -Eeuo pipefail
 trap 'echo "ERROR: line $LINENO: $BASH_COMMAND failed" >&2' ERR
 
-usage() { sed -n '7,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '7,15p' "$0" | sed 's/^# \{0,1\}//'; }
 BASELINES=1
 ARGS=()
 for a in "$@"; do
@@ -33,6 +35,7 @@ DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
 SENDS_PER_SECOND=${SENDS_PER_SECOND:-100000}
 STATUS_CALLBACKS=${STATUS_CALLBACKS:-0}
 HOLD_REPLIES=${HOLD_REPLIES:-0}
+QUIET=${QUIET:-}
 BASELINES_DIR=${BASELINES_DIR:-/work/shared/baselines}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
@@ -179,12 +182,28 @@ hwm_kb() { awk '/VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
 HZ=$(getconf CLK_TCK)
 
+# With QUIET set: wait (at most 10 min) until the machine is busy with less than QUIET cores.
+quiet_wait() {
+  [ -n "$QUIET" ] || return 0
+  local start b0 s0 b1 s1 busy
+  start=$(date +%s)
+  while :; do
+    read -r b0 s0 < <(cpu_busy_total); sleep 3; read -r b1 s1 < <(cpu_busy_total)
+    busy=$(awk -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v n="$(nproc)" 'BEGIN{printf "%.2f", s ? b / s * n : 0}')
+    if awk -v b="$busy" -v q="$QUIET" 'BEGIN{exit !(b < q)}'; then
+      echo "quiet: machine busy $busy cores (< $QUIET) after $(($(date +%s) - start)) s of waiting"; return 0; fi
+    if (( $(date +%s) - start > 600 )); then
+      echo "quiet: still $busy cores busy after 10 min; going on"; WARNINGS+=("$1 ran on a busy machine ($busy cores in use by others)"); return 0; fi
+  done
+}
+
 RUNS_FILE=$OUT/runs.txt; : > "$RUNS_FILE"
 run_once() {
   local r=$1 db=$WORK/run$1.db
   rm -f "$db" "$db-wal" "$db-shm" "$db.pseudonym-key"
   q() { sqlite3 -readonly -cmd '.timeout 5000' "$db" "$1"; }
   echo
+  quiet_wait "run $r"
   echo "== run $r/$RUNS (fresh database; loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
   start_fake "$r"; start_gateway "$r" "$db"
   local load_before; load_before=$(cut -d' ' -f1 /proc/loadavg)
@@ -329,10 +348,12 @@ echo "== gateway medians over $RUNS runs: msg/s=$GW_RPS p50=${GW_P50}us p90=${GW
 KANNEL_MO=n/a; NGINX1=n/a; NGINX2=n/a
 if [ "$BASELINES" = 1 ]; then
   echo
+  quiet_wait "the Kannel baseline"
   echo "== baseline: Kannel MO round trip ($BASELINES_DIR/02_kannel.sh 3 20000 10)"
   if bash "$BASELINES_DIR/02_kannel.sh" 3 20000 10 2>&1 | tee "$OUT/kannel.txt"; then :; else echo "(the Kannel baseline failed)"; fi
   KANNEL_MO=$(grep -o 'SUMMARY.* MO median [0-9]*' "$OUT/kannel.txt" | awk '{print $NF}' || true); KANNEL_MO=${KANNEL_MO:-n/a}
   echo
+  quiet_wait "the nginx baseline"
   echo "== baseline: nginx HTTP ceiling ($BASELINES_DIR/01_http_ceiling.sh 3 10)"
   if bash "$BASELINES_DIR/01_http_ceiling.sh" 3 10 2>&1 | tee "$OUT/nginx.txt"; then :; else echo "(the nginx baseline failed)"; fi
   NGINX1=$(awk '/^nginx workers=1 POST/{getline; print}' "$OUT/nginx.txt" | grep -o 'rps=[0-9]*' | cut -d= -f2 || true); NGINX1=${NGINX1:-n/a}
