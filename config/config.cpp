@@ -14,6 +14,12 @@ const T* find_by_id(const std::vector<T>& items, const std::string& id) {
 const std::string empty_text;
 }  // namespace
 
+const std::string& channel::option(const std::string& name) const {
+    static const std::string none;
+    auto it = options.find(name);
+    return it == options.end() ? none : it->second;
+}
+
 const channel* config::find_channel(const std::string& id) const { return find_by_id(channels, id); }
 const case_type* config::find_case_type(const std::string& id) const {
     return find_by_id(case_types, id);

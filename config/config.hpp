@@ -20,7 +20,8 @@ struct language {
     std::string name;  // in its own language, shown in the language menu: "Español"
 };
 
-enum class channel_kind { twilio_sms };
+// One per provider contract in PROVIDERS.md; config/channel_kinds.hpp says what each needs.
+enum class channel_kind { twilio_sms, twilio_whatsapp, whatsapp_cloud, africastalking, vonage_sms, kannel };
 
 struct tls_settings {
     std::string certificate_file;  // PEM chain; empty = plain HTTP (e.g. behind a reverse proxy)
@@ -42,13 +43,15 @@ struct server_settings {
 struct channel {
     std::string id;  // webhook path segment: POST /webhooks/{id}
     channel_kind kind = channel_kind::twilio_sms;
-    std::string address;                // our sender number, E.164 (Twilio "From")
-    std::string messaging_service_sid;  // optional, used instead of address when set
-    // Secrets and the API base come from the environment, never from the file.
-    std::string account_sid_env = "TWILIO_ACCOUNT_SID";
-    std::string auth_token_env = "TWILIO_AUTH_TOKEN";
-    std::string api_base_env = "TWILIO_API_BASE";
-    std::string default_api_base = "https://api.twilio.com";
+    // Our sender: an E.164 number, or a short code / sender id where the provider allows one.
+    std::string address;
+    // Secrets and the API base come from the environment, never from the file: secret role
+    // ("auth_token") -> environment variable name ("TWILIO_AUTH_TOKEN").
+    std::map<std::string, std::string> secret_env;
+    std::string api_base_env;
+    std::string default_api_base;
+    // Provider settings that are not secret ("messaging_service_sid", "phone_number_id", …).
+    std::map<std::string, std::string> options;
     // Twilio long codes enforce STOP themselves (sends fail with 21610 until START): record, don't retry.
     bool provider_enforces_stop = true;
     // The words the provider acts on by itself when they are the whole message, folded
@@ -58,6 +61,9 @@ struct channel {
     std::vector<std::string> provider_stop_words;
     std::size_t max_body_bytes = 64 * 1024;
     double sends_per_second = 1.0;
+
+    // The option's value, "" when unset.
+    const std::string& option(const std::string& name) const;
 };
 
 // What a global keyword does; keywords work from any point of a conversation.

@@ -1,6 +1,7 @@
 // Reads the operational sections: languages, deployment, server and channels. Secrets never
 // live here: a channel names the environment variables that hold them, and a secret-looking key
 // in a channel is refused so a token never ends up in a file that gets copied around.
+#include "config/channel_kinds.hpp"
 #include "config/formats.hpp"
 #include "config/sections.hpp"
 
@@ -50,9 +51,9 @@ void read_channel(const json& value, const std::string& path, reading& r, channe
         if (!looks_secret(key)) continue;
         o.mark_known(key);
         o.error(key,
-                "secrets must not be in the config file: they come from the environment "
-                "variables named by account_sid_env and auth_token_env (defaults " +
-                    c.account_sid_env + ", " + c.auth_token_env + "); remove this key");
+                "secrets must not be in the config file: they come from environment variables "
+                "named by the channel's *_env keys (e.g. auth_token_env: TWILIO_AUTH_TOKEN); "
+                "remove this key");
     }
     if (o.read_string("id", c.id, presence::required) && !is_slug(c.id)) {
         o.error("id", "'" + c.id +
@@ -60,27 +61,50 @@ void read_channel(const json& value, const std::string& path, reading& r, channe
                           "(it becomes the webhook path /webhooks/{id})");
     }
     std::string type;
-    if (o.read_string("type", type, presence::required) && type != "twilio_sms") {
-        o.error("type", "unknown channel type '" + type + "'; supported: twilio_sms");
+    const channel_kind_spec* spec = nullptr;
+    if (o.read_string("type", type, presence::required)) {
+        spec = find_kind(type);
+        if (spec == nullptr)
+            o.error("type", "unknown channel type '" + type + "'; supported: " + kind_names());
     }
-    const bool has_service =
-        o.read_string("messaging_service_sid", c.messaging_service_sid, presence::optional);
-    if (has_service && !is_messaging_service_sid(c.messaging_service_sid)) {
+    if (spec == nullptr) spec = &kind_spec(channel_kind::twilio_sms);
+    c.kind = spec->kind;
+    c.provider_enforces_stop = spec->provider_enforces_stop;
+    c.api_base_env = std::string(spec->default_api_base_env);
+    c.default_api_base = std::string(spec->default_api_base);
+    if (c.kind == channel_kind::whatsapp_cloud) c.max_body_bytes = 4 * 1024 * 1024;  // Meta: up to 3 MB
+    for (const auto& secret : spec->secrets) {
+        std::string name(secret.default_env);
+        read_env_name(o, std::string(secret.role) + "_env", name);
+        c.secret_env[std::string(secret.role)] = name;
+    }
+    for (const auto& option : spec->options) {
+        std::string v;
+        const auto key = std::string(option.name);
+        if (o.read_string(key, v, option.required ? presence::required : presence::optional))
+            c.options[key] = v;
+    }
+    const auto& service = c.option("messaging_service_sid");
+    if (!service.empty() && !is_messaging_service_sid(service)) {
         o.error("messaging_service_sid",
                 "expected MG followed by 32 hexadecimal digits, as shown in the Twilio console");
     }
-    const presence address_presence = has_service ? presence::optional : presence::required;
-    if (o.read_string("address", c.address, address_presence) && !is_e164(c.address)) {
-        o.error("address", "'" + c.address +
-                               "' is not an E.164 number: + then 8 to 15 digits, no spaces "
-                               "(e.g. +5116409000)");
+    const presence address_presence = service.empty() ? presence::required : presence::optional;
+    if (o.read_string("address", c.address, address_presence)) {
+        if (spec->address_is_e164 && !is_e164(c.address)) {
+            o.error("address", "'" + c.address +
+                                   "' is not an E.164 number: + then 8 to 15 digits, no spaces "
+                                   "(e.g. +5116409000)");
+        } else if (!spec->address_is_e164 && (c.address.empty() || c.address.size() > 16)) {
+            o.error("address", "'" + c.address +
+                                   "' is not a sender: use the number in E.164, a short code or "
+                                   "a sender id of at most 16 characters");
+        }
     }
-    read_env_name(o, "account_sid_env", c.account_sid_env);
-    read_env_name(o, "auth_token_env", c.auth_token_env);
     read_env_name(o, "api_base_env", c.api_base_env);
     read_url(o, "default_api_base", c.default_api_base, "https://api.twilio.com");
     o.read_bool("provider_enforces_stop", c.provider_enforces_stop, presence::optional);
-    if (c.provider_enforces_stop) c.provider_stop_words = twilio_stop_words();
+    if (c.provider_enforces_stop) c.provider_stop_words = twilio_stop_words();  // Twilio only, so far
     o.read_size("max_body_bytes", c.max_body_bytes, 1024, 10 * 1024 * 1024, presence::optional);
     o.read_number("sends_per_second", c.sends_per_second, 0.0, 1000.0, presence::optional);
     o.warn_unknown();

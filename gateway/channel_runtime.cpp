@@ -1,7 +1,7 @@
 // Resolution of channel secrets from the environment, once at start-up.
 #include "gateway/channel_runtime.hpp"
 
-#include <functional>
+#include "config/channel_kinds.hpp"
 
 namespace cwc::gateway {
 
@@ -15,14 +15,21 @@ std::vector<channel_runtime> resolve_channels(
             const char* v = lookup(name.c_str());
             return v ? std::string(v) : std::string();
         };
-        auto sid = read(ch.account_sid_env);
-        auto token = read(ch.auth_token_env);
-        auto base = read(ch.api_base_env);
-        if (base.empty()) base = ch.default_api_base;
-        while (!base.empty() && base.back() == '/') base.pop_back();
-        if (sid.empty()) rt.missing += ch.account_sid_env;
-        if (token.empty()) rt.missing += (rt.missing.empty() ? "" : ", ") + ch.auth_token_env;
-        if (rt.missing.empty()) rt.credentials = twilio_credentials{sid, token, base};
+        for (const auto& role : config::kind_spec(ch.kind).secrets) {
+            const std::string key(role.role);
+            auto env = ch.secret_env.find(key);
+            const std::string name = env == ch.secret_env.end() ? std::string(role.default_env) : env->second;
+            auto value = read(name);
+            if (value.empty() && role.required) rt.missing += (rt.missing.empty() ? "" : ", ") + name;
+            rt.secrets[key] = std::move(value);
+        }
+        rt.api_base = read(ch.api_base_env);
+        if (rt.api_base.empty()) rt.api_base = ch.default_api_base;
+        while (!rt.api_base.empty() && rt.api_base.back() == '/') rt.api_base.pop_back();
+        if (rt.missing.empty()) {
+            rt.adapter = make_provider(ch, rt.secrets, rt.api_base);
+            if (!rt.adapter) rt.missing = "this version has no adapter for the channel type yet";
+        }
         out.push_back(std::move(rt));
     }
     return out;

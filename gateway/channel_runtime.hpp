@@ -1,12 +1,13 @@
 // A configured channel together with what only exists at run time: its secrets and API base,
-// read from the environment variables the config names (secrets never live in the file).
+// read from the environment variables the config names (secrets never live in the file), and
+// the provider adapter built from them.
 #pragma once
 
 #include "config/config.hpp"
-#include "gateway/twilio_adapter.hpp"
+#include "gateway/provider.hpp"
 
 #include <functional>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,10 @@ namespace cwc::gateway {
 
 struct channel_runtime {
     const config::channel* channel = nullptr;
-    std::optional<twilio_credentials> credentials;  // empty: the channel is not usable yet
-    std::string missing;  // names of unset variables, for the operator
+    channel_secrets secrets;
+    std::string api_base;
+    std::shared_ptr<const provider> adapter;  // null: the channel is not usable yet
+    std::string missing;  // names of unset variables (or why there is no adapter), for the operator
 };
 
 // Reads each channel's variables with `getenv`-like lookup (tests pass their own).

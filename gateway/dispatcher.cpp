@@ -3,6 +3,7 @@
 
 #include "gateway/app_log.hpp"
 #include "gateway/http_client.hpp"
+#include "gateway/provider.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -39,13 +40,15 @@ struct lane {
 
     lane(strand_type& s, channel_runtime r)
         : rt(std::move(r)), work_available(s, steady::time_point::max()) {
-        if (rt.credentials) origin = parse_origin(rt.credentials->api_base);
+        if (rt.adapter) origin = parse_origin(rt.adapter->api_base());
         const double per_second = rt.channel->sends_per_second;
         if (per_second > 0)
             interval = std::chrono::duration_cast<steady::duration>(
                 std::chrono::duration<double>(1.0 / per_second));
     }
-    bool usable() const { return rt.credentials && origin; }
+    bool usable() const { return rt.adapter && origin; }
+    // Set when the provider refused the channel's credentials: nothing is sent until then.
+    messages::timestamp paused_until{};
 };
 
 }  // namespace
@@ -177,34 +180,42 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             l.backlog.pop_front();
             // Refill before the workers run dry, so a claim overlaps with the sends.
             if (l.backlog.size() == settings.workers_per_channel) notify_loop();
+            if (messages::system_now() < l.paused_until) {
+                co_await hold_for_pause(l, message);
+                continue;
+            }
             co_await pace(l);
             co_await send_one(l, connection, message);
         }
     }
 
+    // The channel is paused: the message goes back to the outbox until the pause ends.
+    net::awaitable<void> hold_for_pause(lane& l, const messages::outbound_message& m) {
+        messages::send_result r{messages::send_result::outcome::credentials_rejected, {},
+                                "channel_paused", l.paused_until};
+        co_await writer.run(
+            [&](messages::store& s) { s.record_send_result(m.id, r, messages::system_now()); });
+    }
+
     net::awaitable<void> send_one(lane& l, http_connection& connection,
                                   const messages::outbound_message& m) {
         const auto started = steady::now();
-        auto spec = build_twilio_send(*l.rt.credentials, *l.rt.channel, m, status_callback_url(l, m.id));
+        auto spec = l.rt.adapter->build_send(m, send_context{status_callback_url(l, m.id)});
         auto response = co_await connection.send(spec, settings.request_timeout);
         const auto answered = steady::now();
         const auto now = messages::system_now();
-        messages::send_result r;
-        if (response.error) {
-            r.error_code = "network";
-            if (m.attempts >= settings.max_attempts) {
-                r.kind = messages::send_result::outcome::failed;
-            } else {
-                r.kind = messages::send_result::outcome::retry;
-                r.retry_at = twilio_backoff(now, m.attempts);
-            }
-        } else {
-            r = interpret_twilio_response(static_cast<int>(response.status), response.body,
-                                          response.retry_after, now, m.attempts, settings.max_attempts);
+        auto r = l.rt.adapter->interpret_send(response, now, m.attempts, settings.max_attempts);
+        if (r.kind == messages::send_result::outcome::credentials_rejected) {
+            l.paused_until = r.retry_at;
+            log_event(log_level::error, "channel.paused",
+                      {{"channel", l.rt.channel->id}, {"error_code", r.error_code},
+                       {"alert", "the provider refused the channel's credentials; renew them"},
+                       {"retry_in_s", std::chrono::duration_cast<std::chrono::seconds>(r.retry_at - now).count()}});
         }
         auto failure = co_await writer.run(
             [&](messages::store& s) { s.record_send_result(m.id, r, now); });
-        static constexpr const char* outcome_names[] = {"sent", "retry", "failed", "recipient_opted_out"};
+        static constexpr const char* outcome_names[] = {"sent", "retry", "failed", "recipient_opted_out",
+                                                        "credentials_rejected"};
         log_event(r.kind == messages::send_result::outcome::sent ? log_level::info : log_level::warn,
                   "outbound.attempt",
                   {{"outbound", m.id}, {"channel", l.rt.channel->id}, {"attempt", m.attempts},

@@ -3,7 +3,7 @@
 // at a time (the dispatcher gives each worker its own connection).
 #pragma once
 
-#include "gateway/twilio_adapter.hpp"
+#include "gateway/http_exchange.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -25,13 +25,6 @@ struct http_origin {
 };
 // "https://api.twilio.com" → {tls, "api.twilio.com", "443", ""}; nullopt if not http(s).
 std::optional<http_origin> parse_origin(std::string_view base_url);
-
-struct http_result {
-    boost::system::error_code error;  // network/TLS/timeout failure; then status is 0
-    unsigned status = 0;
-    std::string body;
-    std::string retry_after;
-};
 
 // A client TLS context: TLS 1.2+, peer verification with the system's CA store.
 std::shared_ptr<boost::asio::ssl::context> make_client_tls_context();

@@ -76,9 +76,13 @@ int run_simulate(const simulate_options& options, std::istream& in, std::ostream
             out << simulator_help;
             continue;
         }
-        messages::inbound_message m{channel->id, "SIM" + std::to_string(n) + "-" + std::to_string(rng()),
-                                    from, channel->address, line,
-                                    messages::system_now() + clock_offset};
+        messages::inbound_message m;
+        m.channel_id = channel->id;
+        m.provider_message_id = "SIM" + std::to_string(n) + "-" + std::to_string(rng());
+        m.from = from;
+        m.to = channel->address;
+        m.text = line;
+        m.received_at = messages::system_now() + clock_offset;
         store->begin();
         auto result = process_inbound(*store, cfg, *channel, m, [&rng] { return rng(); });
         store->commit();

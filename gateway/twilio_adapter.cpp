@@ -4,6 +4,7 @@
 #include "gateway/twilio_adapter.hpp"
 
 #include "gateway/base64.hpp"
+#include "gateway/send_outcomes.hpp"
 
 #include <boost/url.hpp>
 #include <nlohmann/json.hpp>
@@ -19,8 +20,12 @@ using messages::send_result;
 using namespace std::chrono_literals;
 
 constexpr std::string_view twilio_api_version = "2010-04-01";
-constexpr auto max_backoff = std::chrono::milliseconds{10min};
-constexpr auto max_retry_after = std::chrono::seconds{1h};
+constexpr std::string_view whatsapp_prefix = "whatsapp:";
+
+std::string without_whatsapp_prefix(std::string address) {
+    if (address.rfind(whatsapp_prefix, 0) == 0) address.erase(0, whatsapp_prefix.size());
+    return address;
+}
 
 std::string field_or_empty(const form_fields& fields, std::string_view name) {
     const std::string* value = find_field(fields, name);
@@ -60,43 +65,6 @@ std::string twilio_error_code(const nlohmann::json& body) {
     return {};
 }
 
-// Retry-After as delay-seconds (RFC 9110 §10.2.3); the HTTP-date form and junk give nullopt so
-// the caller falls back to its own backoff. Long waits are capped: a stalled outbox is worse.
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view raw) {
-    while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
-    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
-    if (raw.empty()) return std::nullopt;
-    if (!std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return std::nullopt;
-    if (raw.size() > 9) return max_retry_after;  // > 11 days: capped, and no overflow below
-    std::int64_t seconds = 0;
-    for (const char c : raw) seconds = seconds * 10 + (c - '0');
-    return std::min(std::chrono::seconds{seconds}, max_retry_after);
-}
-
-send_result retry_at(messages::timestamp when, std::string error_code) {
-    send_result r;
-    r.kind = send_result::outcome::retry;
-    r.error_code = std::move(error_code);
-    r.retry_at = when;
-    return r;
-}
-
-send_result failed(std::string error_code) {
-    send_result r;
-    r.kind = send_result::outcome::failed;
-    r.error_code = std::move(error_code);
-    return r;
-}
-
-// splitmix64: a cheap, well-mixed hash so the jitter is spread out yet reproducible in tests.
-std::uint64_t mix(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
 }  // namespace
 
 std::optional<messages::inbound_message> parse_twilio_inbound(const form_fields& fields,
@@ -108,10 +76,35 @@ std::optional<messages::inbound_message> parse_twilio_inbound(const form_fields&
     messages::inbound_message m;
     m.channel_id = std::string{channel_id};
     m.provider_message_id = *sid;
-    m.from = *from;
-    m.to = field_or_empty(fields, "To");
+    m.from = without_whatsapp_prefix(*from);
+    m.to = without_whatsapp_prefix(field_or_empty(fields, "To"));
     m.text = field_or_empty(fields, "Body");  // absent for media-only messages
     m.received_at = now;
+    m.profile_name = field_or_empty(fields, "ProfileName");  // WhatsApp only
+    const std::string count = field_or_empty(fields, "NumMedia");
+    const int media = count.size() == 1 && count[0] >= '1' && count[0] <= '9' ? count[0] - '0' : 0;
+    for (int i = 0; i < media; ++i) {
+        messages::media_attachment a;
+        a.url = field_or_empty(fields, "MediaUrl" + std::to_string(i));
+        a.mime_type = field_or_empty(fields, "MediaContentType" + std::to_string(i));
+        if (a.url.empty()) continue;
+        a.kind = a.mime_type.substr(0, a.mime_type.find('/'));
+        if (a.kind == "application" || a.kind == "text") a.kind = "document";
+        m.media.push_back(std::move(a));
+    }
+    if (m.text.empty() && !m.media.empty()) m.kind = "media";
+    const std::string* latitude = find_field(fields, "Latitude");
+    const std::string* longitude = find_field(fields, "Longitude");
+    if (latitude != nullptr && longitude != nullptr) {
+        try {
+            m.location = messages::geo_location{std::stod(*latitude), std::stod(*longitude),
+                                                field_or_empty(fields, "Label"),
+                                                field_or_empty(fields, "Address")};
+            if (m.text.empty()) m.kind = "location";
+        } catch (const std::exception&) {
+            // Not numbers: the message is kept without a location.
+        }
+    }
     return m;
 }
 
@@ -121,7 +114,7 @@ std::optional<status_update> parse_twilio_status(const form_fields& fields) {
     if (sid == nullptr || sid->empty() || twilio_status == nullptr) return std::nullopt;
     const auto status = map_twilio_status(*twilio_status);
     if (!status) return std::nullopt;
-    return status_update{*sid, *status, field_or_empty(fields, "ErrorCode")};
+    return status_update{*sid, 0, *status, field_or_empty(fields, "ErrorCode")};
 }
 
 http_request_spec build_twilio_send(const twilio_credentials& creds, const config::channel& channel,
@@ -136,11 +129,14 @@ http_request_spec build_twilio_send(const twilio_credentials& creds, const confi
         {"Content-Type", "application/x-www-form-urlencoded"},
         {"Accept", "application/json"},
     };
-    form_fields form{{"To", message.to}};
-    if (!channel.messaging_service_sid.empty())
-        form.push_back({"MessagingServiceSid", channel.messaging_service_sid});
+    // Twilio WhatsApp addresses both ends as "whatsapp:+E164".
+    const std::string prefix{channel.kind == config::channel_kind::twilio_whatsapp ? whatsapp_prefix
+                                                                                   : ""};
+    form_fields form{{"To", prefix + message.to}};
+    if (const auto& service = channel.option("messaging_service_sid"); !service.empty())
+        form.push_back({"MessagingServiceSid", service});
     else
-        form.push_back({"From", channel.address});
+        form.push_back({"From", prefix + channel.address});
     form.push_back({"Body", message.text});
     if (!status_callback_url.empty())
         form.push_back({"StatusCallback", std::string{status_callback_url}});
@@ -158,57 +154,30 @@ messages::send_result interpret_twilio_response(int http_status, std::string_vie
     if (http_status == 200 || http_status == 201) {
         if (json.is_object()) {
             const auto sid = json.find("sid");
-            if (sid != json.end() && sid->is_string() && !sid->get<std::string>().empty()) {
-                send_result r;
-                r.kind = send_result::outcome::sent;
-                r.provider_message_id = sid->get<std::string>();
-                return r;
-            }
+            if (sid != json.end() && sid->is_string() && !sid->get<std::string>().empty())
+                return sent_as(sid->get<std::string>());
         }
-    }
-
-    const std::string code = twilio_error_code(json);
-    send_result result;
-    if (http_status == 200 || http_status == 201) {
         // Accepted without a sid we could track: the outcome is unknown, so it is tried again.
-        result = retry_at(twilio_backoff(now, attempts), http_code);
-    } else if (http_status == 400 && code == "21610") {
-        result.kind = send_result::outcome::recipient_opted_out;
-        result.error_code = code;
-        return result;
-    } else if (http_status == 429 || code == "20429") {
-        // Twilio never processed a throttled request, so retrying cannot double-send.
-        const auto wait = parse_retry_after(retry_after);
-        result = retry_at(wait ? now + *wait : twilio_backoff(now, attempts),
-                          code.empty() ? http_code : code);
-    } else if (http_status >= 500 && http_status <= 599) {
-        result = retry_at(twilio_backoff(now, attempts), code.empty() ? http_code : code);
-    } else if (http_status >= 400 && http_status <= 499) {
-        return failed(code.empty() ? http_code : code);
-    } else {
-        // 1xx/3xx/other 2xx: not part of the contract; retrying might send twice.
-        return failed(http_code);
+        return retry_or_dead_letter(backoff_after(now, attempts), http_code, attempts, max_attempts);
     }
-
-    if (result.kind == send_result::outcome::retry && attempts >= max_attempts)
-        return failed(std::move(result.error_code));  // dead letter, keeping the last reason
-    return result;
-}
-
-messages::timestamp twilio_backoff(messages::timestamp now, int attempts) {
-    const int n = std::max(attempts, 1);
-    // 2 s doubling per attempt; from the 10th attempt on the 10 min cap applies, so no shift
-    // overflows.
-    const std::chrono::milliseconds base =
-        n >= 10 ? max_backoff
-                : std::min<std::chrono::milliseconds>(std::chrono::seconds{2LL << (n - 1)},
-                                                      max_backoff);
-    const auto seed = static_cast<std::uint64_t>(messages::to_unix_ms(now)) ^
-                      (static_cast<std::uint64_t>(n) << 48);
-    const auto jitter_span = static_cast<std::uint64_t>(base.count() / 5) + 1;  // up to +20 %
-    const auto jitter =
-        std::chrono::milliseconds{static_cast<std::int64_t>(mix(seed) % jitter_span)};
-    return now + base + jitter;
+    const std::string code = twilio_error_code(json);
+    const std::string reason = code.empty() ? http_code : code;
+    if (http_status == 400 && code == "21610") {
+        send_result r;
+        r.kind = send_result::outcome::recipient_opted_out;
+        r.error_code = code;
+        return r;
+    }
+    // 20003: the account SID / auth token pair was refused (rotated or suspended account).
+    if (http_status == 401 || code == "20003") return credentials_rejected(reason, now);
+    // Twilio never processed a throttled request, so retrying cannot double-send.
+    if (http_status == 429 || code == "20429")
+        return throttled(retry_after, reason, now, attempts, max_attempts);
+    if (http_status >= 500 && http_status <= 599)
+        return retry_or_dead_letter(backoff_after(now, attempts), reason, attempts, max_attempts);
+    // Other 4xx: permanent. 1xx/3xx/other 2xx are not part of the contract; retrying might
+    // send twice.
+    return failed_with(reason);
 }
 
 }  // namespace cwc::gateway

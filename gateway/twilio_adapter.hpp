@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "gateway/form_urlencoded.hpp"
+#include "gateway/provider.hpp"
 #include "messages/message.hpp"
 
 #include <optional>
@@ -24,24 +25,13 @@ struct twilio_credentials {
 };
 
 // Needs MessageSid and From; Body may be absent (media only). nullopt when unusable.
+// "whatsapp:+51…" addresses (Twilio WhatsApp) lose their prefix; MediaUrlN become attachments.
 std::optional<messages::inbound_message> parse_twilio_inbound(const form_fields& fields,
                                                               std::string_view channel_id,
                                                               messages::timestamp now);
 
-struct status_update {
-    std::string provider_message_id;
-    messages::outbound_status status;
-    std::string error_code;  // "" or e.g. "30003", "21610"
-};
 // MessageSid + MessageStatus (Twilio's enum mapped to ours); nullopt for unknown statuses.
 std::optional<status_update> parse_twilio_status(const form_fields& fields);
-
-struct http_request_spec {
-    std::string method;  // "POST"
-    std::string target;  // "/2010-04-01/Accounts/AC…/Messages.json"
-    std::vector<std::pair<std::string, std::string>> headers;  // incl. Authorization, Content-Type
-    std::string body;
-};
 
 // POST Messages.json with To, From (or MessagingServiceSid), Body and StatusCallback.
 http_request_spec build_twilio_send(const twilio_credentials& creds, const config::channel& channel,
@@ -55,7 +45,4 @@ messages::send_result interpret_twilio_response(int http_status, std::string_vie
                                                 std::string_view retry_after,
                                                 messages::timestamp now, int attempts,
                                                 int max_attempts = 8);
-// The retry time after a network failure (connect refused, timeout, TLS error).
-messages::timestamp twilio_backoff(messages::timestamp now, int attempts);
-
 }  // namespace cwc::gateway

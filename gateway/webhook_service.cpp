@@ -4,12 +4,10 @@
 
 #include "gateway/app_log.hpp"
 #include "gateway/inbound_pipeline.hpp"
-#include "gateway/twilio_signature.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <random>
 
@@ -19,14 +17,6 @@ namespace net = boost::asio;
 namespace http = boost::beast::http;
 
 namespace {
-
-http_response twiml_ok(const http_request& req) {
-    http_response res{http::status::ok, req.version()};
-    res.set(http::field::content_type, "text/xml");
-    res.body() = std::string(empty_twiml);
-    res.keep_alive(req.keep_alive());
-    return res;
-}
 
 http_response error_for(const http_request& req, unsigned status, std::string_view reason) {
     return json_error(status, reason, req.version(), req.keep_alive());
@@ -54,23 +44,6 @@ std::optional<route> parse_route(std::string_view target) {
     if (segs.size() == 3 && segs[0] == "webhooks" && segs[2] == "status")
         r = {route::kind::status, segs[1]};
     return r;
-}
-
-std::int64_t outbound_id_from_query(std::string_view target) {
-    auto parsed = boost::urls::parse_origin_form(target);
-    if (!parsed) return 0;
-    auto params = parsed->params();
-    auto it = params.find("m");
-    if (it == params.end()) return 0;
-    std::string v = (*it).value;
-    std::int64_t id = 0;
-    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
-    return ec == std::errc{} && p == v.data() + v.size() ? id : 0;
-}
-
-bool is_form(const http_request& req) {
-    auto ct = req[http::field::content_type];
-    return ct.substr(0, 33) == "application/x-www-form-urlencoded";
 }
 
 double millis_since(std::chrono::steady_clock::time_point t0) {
@@ -110,17 +83,10 @@ net::awaitable<http_response> webhook_service::handle(http_request req) {
     }
     const auto* ch = find_runtime(r->channel);
     if (!ch) co_return error_for(req, 404, "no such channel");
-    if (req.method() != http::verb::post) {
-        auto res = error_for(req, 405, "use POST");
-        res.set(http::field::allow, "POST");
-        co_return res;
-    }
-    if (!ch->credentials)
+    if (!ch->adapter)
         co_return error_for(req, 503, "channel is not configured: its secrets are not set");
-    if (!is_form(req))
-        co_return error_for(req, 415, "expected application/x-www-form-urlencoded");
-    if (r->what == route::kind::inbound) co_return co_await inbound(req, *ch);
-    co_return co_await status(req, *ch);
+    const auto route = r->what == route::kind::status ? webhook_route::status : webhook_route::inbound;
+    co_return co_await webhook(req, *ch, route);
 }
 
 net::awaitable<http_response> webhook_service::healthz(const http_request& req) {
@@ -134,86 +100,65 @@ net::awaitable<http_response> webhook_service::healthz(const http_request& req) 
     co_return res;
 }
 
-net::awaitable<http_response> webhook_service::inbound(const http_request& req,
-                                                       const channel_runtime& ch) {
+net::awaitable<http_response> webhook_service::webhook(const http_request& req,
+                                                       const channel_runtime& ch,
+                                                       webhook_route route) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto& channel_id = ch.channel->id;
-    auto fields = parse_form(req.body());
-    if (!fields) co_return error_for(req, 400, "malformed form body (bad %-escape or invalid UTF-8)");
-    auto signature = req["X-Twilio-Signature"];
-    if (signature.empty()) {
-        log_event(log_level::warn, "webhook.rejected", {{"channel", channel_id}, {"reason", "missing signature"}});
-        co_return error_for(req, 403, "missing X-Twilio-Signature");
-    }
-    const auto url = public_url_ + std::string(req.target());
-    if (!verify_twilio_signature(ch.credentials->auth_token, url, *fields, signature)) {
-        log_event(log_level::warn, "webhook.rejected", {{"channel", channel_id}, {"reason", "bad signature"}});
-        co_return error_for(req, 403, "invalid X-Twilio-Signature");
-    }
     const auto now = messages::system_now();
-    auto message = parse_twilio_inbound(*fields, channel_id, now);
-    std::exception_ptr failure;
-    if (!message) {
-        // Authenticated but unusable: keep it raw for an operator; 2xx so Twilio does not retry.
-        failure = co_await writer_.run(
-            [&](messages::store& s) { s.quarantine(channel_id, "missing MessageSid or From", req.body(), now); });
-        if (failure) co_return error_for(req, 500, "could not store the request; retry later");
-        log_event(log_level::error, "webhook.quarantined", {{"channel", channel_id}, {"reason", "missing MessageSid or From"}});
-        co_return twiml_ok(req);
+    auto reading = ch.adapter->read_webhook(req, public_url_ + std::string(req.target()), route, now);
+    using verdict = webhook_reading::verdict;
+    if (reading.what == verdict::answered && reading.answer) co_return std::move(*reading.answer);
+    if (reading.what == verdict::rejected) {
+        log_event(log_level::warn, "webhook.rejected",
+                  {{"channel", channel_id}, {"status", reading.status}, {"reason", reading.reason}});
+        auto res = error_for(req, reading.status, reading.reason);
+        if (reading.status == 405) res.set(http::field::allow, "POST");
+        co_return res;
     }
-    inbound_result result;
-    failure = co_await writer_.run(
-        [&](messages::store& s) {
-            result = process_inbound(s, cfg_, *ch.channel, *message, writer_entropy);
-        });
+    if (reading.what == verdict::quarantine) {
+        // Authenticated but unusable: keep it raw for an operator; 2xx so the provider does not
+        // retry it for days.
+        auto failure = co_await writer_.run(
+            [&](messages::store& s) { s.quarantine(channel_id, reading.reason, req.body(), now); });
+        if (failure) co_return error_for(req, 500, "could not store the request; retry later");
+        log_event(log_level::error, "webhook.quarantined", {{"channel", channel_id}, {"reason", reading.reason}});
+        co_return ch.adapter->acknowledge(req);
+    }
+    std::vector<inbound_result> results(reading.messages.size());
+    std::vector<bool> applied(reading.statuses.size());
+    auto failure = co_await writer_.run([&](messages::store& s) {
+        for (std::size_t i = 0; i < reading.messages.size(); ++i)
+            results[i] = process_inbound(s, cfg_, *ch.channel, reading.messages[i], writer_entropy);
+        for (std::size_t i = 0; i < reading.statuses.size(); ++i) {
+            const auto& u = reading.statuses[i];
+            applied[i] = u.outbound_id
+                ? s.apply_delivery_status_for(u.outbound_id, u.provider_message_id, u.status, u.error_code, now)
+                : s.apply_delivery_status(channel_id, u.provider_message_id, u.status, u.error_code, now);
+        }
+    });
     if (failure) {
         std::string what = "unknown";
         try { std::rethrow_exception(failure); } catch (const std::exception& e) { what = e.what(); } catch (...) {}
         log_event(log_level::error, "webhook.store_failed", {{"channel", channel_id}, {"what", what}});
         co_return error_for(req, 500, "could not store the message; retry later");
     }
-    log_event(log_level::info, "webhook.inbound",
-              {{"channel", channel_id}, {"contact", result.contact_pseudonym},
-               {"inbound", result.inbound_id}, {"duplicate", result.duplicate},
-               {"failed", result.handler_failed}, {"replies", result.replies.size()},
-               {"ms", millis_since(t0)}});
-    co_return twiml_ok(req);
-}
-
-net::awaitable<http_response> webhook_service::status(const http_request& req,
-                                                      const channel_runtime& ch) {
-    const auto& channel_id = ch.channel->id;
-    auto fields = parse_form(req.body());
-    if (!fields) co_return error_for(req, 400, "malformed form body (bad %-escape or invalid UTF-8)");
-    auto signature = req["X-Twilio-Signature"];
-    const auto url = public_url_ + std::string(req.target());
-    if (signature.empty() || !verify_twilio_signature(ch.credentials->auth_token, url, *fields, signature)) {
-        log_event(log_level::warn, "webhook.rejected", {{"channel", channel_id}, {"reason", "bad status signature"}});
-        co_return error_for(req, 403, "invalid or missing X-Twilio-Signature");
+    for (const auto& result : results)
+        log_event(log_level::info, "webhook.inbound",
+                  {{"channel", channel_id}, {"contact", result.contact_pseudonym},
+                   {"inbound", result.inbound_id}, {"duplicate", result.duplicate},
+                   {"failed", result.handler_failed}, {"replies", result.replies.size()},
+                   {"ms", millis_since(t0)}});
+    for (std::size_t i = 0; i < reading.statuses.size(); ++i) {
+        const auto& u = reading.statuses[i];
+        log_event(log_level::info, "webhook.status",
+                  {{"channel", channel_id}, {"outbound", u.outbound_id},
+                   {"status", messages::to_string(u.status)}, {"error_code", u.error_code},
+                   {"applied", static_cast<bool>(applied[i])}});
     }
-    auto update = parse_twilio_status(*fields);
-    const auto now = messages::system_now();
-    if (!update) {
-        auto failure = co_await writer_.run(
-            [&](messages::store& s) { s.quarantine(channel_id, "unknown status callback", req.body(), now); });
-        if (failure) co_return error_for(req, 500, "could not store the request; retry later");
-        log_event(log_level::warn, "status.quarantined", {{"channel", channel_id}});
-        co_return twiml_ok(req);
-    }
-    const auto outbound_id = outbound_id_from_query(req.target());
-    bool applied = false;
-    auto failure = co_await writer_.run(
-        [&](messages::store& s) {
-            applied = outbound_id
-                ? s.apply_delivery_status_for(outbound_id, update->provider_message_id, update->status, update->error_code, now)
-                : s.apply_delivery_status(channel_id, update->provider_message_id, update->status, update->error_code, now);
-        });
-    if (failure) co_return error_for(req, 500, "could not store the status; retry later");
-    log_event(log_level::info, "webhook.status",
-              {{"channel", channel_id}, {"outbound", outbound_id},
-               {"status", messages::to_string(update->status)}, {"error_code", update->error_code},
-               {"applied", applied}});
-    co_return twiml_ok(req);
+    for (const auto& skipped : reading.skipped)
+        log_event(log_level::info, "webhook.skipped", {{"channel", channel_id}, {"what", skipped}});
+    co_return ch.adapter->acknowledge(req);
 }
 
 }  // namespace cwc::gateway

@@ -1,8 +1,10 @@
 // The public listener's routes: provider webhooks and the health check.
-//   POST /webhooks/{channel}         inbound message (Twilio form, X-Twilio-Signature)
-//   POST /webhooks/{channel}/status  delivery status callback (signed the same way)
+//   POST /webhooks/{channel}         inbound messages (and statuses, where the provider mixes them)
+//   GET  /webhooks/{channel}         the provider's verification handshake (WhatsApp)
+//   POST /webhooks/{channel}/status  delivery reports (authenticated like the inbound route)
 //   GET  /healthz                    200 only when the store accepts writes
-// Order for an inbound message: verify → parse → handlers → one commit → only then 2xx.
+// The channel's provider adapter authenticates and reads; then handlers → one commit → only
+// then the provider's 2xx.
 #pragma once
 
 #include "config/config.hpp"
@@ -30,8 +32,8 @@ public:
 private:
     const channel_runtime* find_runtime(std::string_view channel_id) const;
     boost::asio::awaitable<http_response> healthz(const http_request& req);
-    boost::asio::awaitable<http_response> inbound(const http_request& req, const channel_runtime& ch);
-    boost::asio::awaitable<http_response> status(const http_request& req, const channel_runtime& ch);
+    boost::asio::awaitable<http_response> webhook(const http_request& req, const channel_runtime& ch,
+                                                  webhook_route route);
 
     const config::config& cfg_;
     std::vector<channel_runtime> channels_;

@@ -8,16 +8,52 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cwc::messages {
 
+// A photo, voice note or document sent to us; downloaded into the store after the 2xx.
+struct media_attachment {
+    std::string kind;               // image, video, audio, voice, document, sticker
+    std::string provider_media_id;  // WhatsApp media id (expires: download promptly)
+    std::string url;                // Twilio MediaUrlN
+    std::string mime_type;
+    std::string caption;
+    std::string filename;
+    std::string sha256;
+};
+
+struct geo_location {
+    double latitude = 0;
+    double longitude = 0;
+    std::string name;
+    std::string address;
+};
+
+// One part of a concatenated SMS that the provider did not reassemble (Vonage).
+struct message_part {
+    std::string reference;  // concat-ref: the same for every part of one message
+    int total = 0;
+    int index = 0;  // 1-based
+};
+
 struct inbound_message {
     std::string channel_id;
-    std::string provider_message_id;  // Twilio MessageSid: the de-duplication key
-    std::string from;                 // sender address, E.164
+    std::string provider_message_id;  // MessageSid, wamid, AT id, Vonage messageId, Kannel %I
+    std::string from;                 // sender address: E.164 once normalised by the pipeline
     std::string to;                   // our address
-    std::string text;
+    std::string text;                 // body, caption, or the title of an interactive reply
     timestamp received_at{};
+    // text, media, location, interactive, unsupported (then `text` is empty and the person is
+    // told what we can read).
+    std::string kind = "text";
+    std::string choice_id;  // the id of a tapped WhatsApp button or list row
+    std::vector<media_attachment> media;
+    std::optional<geo_location> location;
+    std::optional<message_part> part;
+    std::string sender_user_id;  // WhatsApp business-scoped user id; `from` may then be empty
+    std::string profile_name;    // WhatsApp profile name: personal data, never logged
+    std::string reply_token;     // provider data a reply must echo (Africa's Talking linkId)
 };
 
 enum class inbound_outcome { handled, failed };  // failed: kept, apology sent
@@ -53,7 +89,10 @@ struct outbound_message {
 
 // What the dispatcher learnt from one send attempt.
 struct send_result {
-    enum class outcome { sent, retry, failed, recipient_opted_out } kind = outcome::sent;
+    // credentials_rejected: the channel's token expired or was revoked (Twilio 20003, Meta 190):
+    // the channel pauses and an alert is raised; the message waits, it is not failed.
+    enum class outcome { sent, retry, failed, recipient_opted_out, credentials_rejected } kind =
+        outcome::sent;
     std::string provider_message_id;  // sent
     std::string error_code;           // provider code, e.g. "21610", or "http_503"
     timestamp retry_at{};             // retry

@@ -144,6 +144,7 @@ void sqlite_store::record_send_result(std::int64_t outbound_id, const send_resul
                 .run();
             break;
         case outcome::retry:
+        case outcome::credentials_rejected:  // waits for the channel to be fixed; not failed
             db_->prepare(std::string{"UPDATE outbox SET status = 'queued', next_attempt_at = ?2, "
                                      "error_code = ?3, updated_at = ?4 WHERE id = ?1 AND "} +
                              std::string{not_yet_sent},

@@ -95,8 +95,8 @@ TEST_CASE("what the file leaves out takes the documented defaults") {
     CHECK(cfg.server.read_timeout_seconds == server_defaults.read_timeout_seconds);
     CHECK(cfg.server.idle_timeout_seconds == server_defaults.idle_timeout_seconds);
     const channel& c = cfg.channels.at(0);
-    CHECK(c.account_sid_env == "TWILIO_ACCOUNT_SID");
-    CHECK(c.auth_token_env == "TWILIO_AUTH_TOKEN");
+    CHECK(c.secret_env.at("account_sid") == "TWILIO_ACCOUNT_SID");
+    CHECK(c.secret_env.at("auth_token") == "TWILIO_AUTH_TOKEN");
     CHECK(c.api_base_env == "TWILIO_API_BASE");
     CHECK(c.default_api_base == "https://api.twilio.com");
     CHECK(c.provider_enforces_stop == channel_defaults.provider_enforces_stop);

@@ -1,6 +1,7 @@
 // Channel secrets and API base resolved from the environment (a lookup the test supplies):
 // present, missing, empty, the default API base, and trailing slashes.
 #include "gateway/channel_runtime.hpp"
+#include "gateway/twilio_adapter.hpp"
 
 #include "tests/gateway/example_config.hpp"
 
@@ -33,7 +34,8 @@ TEST_CASE("each channel's secrets and API base come from the variables it names"
     const auto cfg = gateway::testing::load_example_config();
     REQUIRE(cfg.channels.size() == 1);
     const auto& ch = cfg.channels.front();
-    const std::string sid = ch.account_sid_env, token = ch.auth_token_env, base = ch.api_base_env;
+    const std::string sid = ch.secret_env.at("account_sid"), token = ch.secret_env.at("auth_token"),
+                      base = ch.api_base_env;
 
     struct row {
         const char* name;
@@ -70,11 +72,12 @@ TEST_CASE("each channel's secrets and API base come from the variables it names"
         REQUIRE(resolved.size() == 1);
         CHECK(resolved[0].channel == &ch);
         CHECK(resolved[0].missing == r.missing);
-        REQUIRE(resolved[0].credentials.has_value() == r.credentials.has_value());
+        REQUIRE((resolved[0].adapter != nullptr) == r.credentials.has_value());
         if (r.credentials) {
-            CHECK(resolved[0].credentials->account_sid == r.credentials->account_sid);
-            CHECK(resolved[0].credentials->auth_token == r.credentials->auth_token);
-            CHECK(resolved[0].credentials->api_base == r.credentials->api_base);
+            CHECK(resolved[0].secrets.at("account_sid") == r.credentials->account_sid);
+            CHECK(resolved[0].secrets.at("auth_token") == r.credentials->auth_token);
+            CHECK(resolved[0].api_base == r.credentials->api_base);
+            CHECK(resolved[0].adapter->api_base() == r.credentials->api_base);
         }
     }
 }
@@ -83,8 +86,8 @@ TEST_CASE("several channels resolve independently, in config order, from their o
     auto cfg = gateway::testing::load_example_config();
     auto lima = cfg.channels.front();
     lima.id = "sms-lima";
-    lima.account_sid_env = "LIMA_SID";
-    lima.auth_token_env = "LIMA_TOKEN";
+    lima.secret_env["account_sid"] = "LIMA_SID";
+    lima.secret_env["auth_token"] = "LIMA_TOKEN";
     lima.api_base_env = "LIMA_API";
     lima.default_api_base = "https://api.example.org/";
     cfg.channels.push_back(lima);
@@ -95,14 +98,13 @@ TEST_CASE("several channels resolve independently, in config order, from their o
     REQUIRE(resolved.size() == 2);
     CHECK(resolved[0].channel == &cfg.channels[0]);
     CHECK(resolved[1].channel == &cfg.channels[1]);
-    CHECK_FALSE(resolved[0].credentials.has_value());
+    CHECK(resolved[0].adapter == nullptr);
     CHECK(resolved[0].missing == "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN");
-    REQUIRE(resolved[1].credentials.has_value());
+    REQUIRE(resolved[1].adapter != nullptr);
     CHECK(resolved[1].missing.empty());
-    CHECK(resolved[1].credentials->account_sid == "AC-lima");
-    CHECK(resolved[1].credentials->auth_token == "tok-lima");
-    CHECK(resolved[1].credentials->api_base ==
-          "https://api.example.org");  // default, slash stripped
+    CHECK(resolved[1].secrets.at("account_sid") == "AC-lima");
+    CHECK(resolved[1].secrets.at("auth_token") == "tok-lima");
+    CHECK(resolved[1].api_base == "https://api.example.org");  // default, slash stripped
     const std::vector<std::string> expected_asked{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
                                                   "TWILIO_API_BASE",    "LIMA_SID",
                                                   "LIMA_TOKEN",         "LIMA_API"};

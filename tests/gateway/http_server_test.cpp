@@ -5,6 +5,7 @@
 
 #include "gateway/channel_runtime.hpp"
 #include "gateway/store_writer.hpp"
+#include "gateway/twilio_provider.hpp"
 #include "gateway/twilio_signature.hpp"
 #include "gateway/webhook_service.hpp"
 #include "messages/sqlite_store.hpp"
@@ -62,8 +63,8 @@ class live_gateway {
 
         std::vector<gateway::channel_runtime> channels(2);
         channels[0].channel = &cfg.channels[0];
-        channels[0].credentials =
-            gateway::twilio_credentials{"AC123", auth_token, "http://127.0.0.1:9"};
+        channels[0].adapter = std::make_shared<gateway::twilio_provider>(
+            cfg.channels[0], gateway::twilio_credentials{"AC123", auth_token, "http://127.0.0.1:9"});
         channels[1].channel = &cfg.channels[1];
         channels[1].missing = "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN";
 

@@ -27,6 +27,22 @@ using messages::testing::temp_db;
 
 namespace {
 
+messages::inbound_message make_inbound(std::string channel, std::string sid, std::string from,
+                                       std::string to, std::string text, messages::timestamp at) {
+    messages::inbound_message m;
+    m.channel_id = std::move(channel);
+    m.provider_message_id = std::move(sid);
+    m.from = std::move(from);
+    m.to = std::move(to);
+    m.text = std::move(text);
+    m.received_at = at;
+    return m;
+}
+
+}  // namespace
+
+namespace {
+
 const messages::timestamp t0 = messages::from_unix_ms(1'760'000'000'000);
 const std::string person = "+51987654321";
 const std::string other_person = "+51912345678";
@@ -85,7 +101,7 @@ class pipeline {
     // One message as the gateway commits it: one transaction around process_inbound.
     inbound_result send(const std::string& from, const std::string& text, const std::string& sid) {
         now += std::chrono::minutes(1);
-        messages::inbound_message m{channel().id, sid, from, channel().address, text, now};
+        messages::inbound_message m = make_inbound(channel().id, sid, from, channel().address, text, now);
         store.begin();
         auto r = process_inbound(store, cfg, channel(), m, [this] { return entropy(); });
         store.commit();
@@ -185,7 +201,7 @@ TEST_CASE("the same MessageSid on another channel is not a duplicate") {
     second_channel.id = "sms-backup";
     p.cfg.channels.push_back(second_channel);
     p.send(person, "hola", "SM0001");
-    messages::inbound_message m{"sms-backup", "SM0001", person, "+5116409001", "hola", p.now};
+    messages::inbound_message m = make_inbound("sms-backup", "SM0001", person, "+5116409001", "hola", p.now);
     p.store.begin();
     auto r = process_inbound(p.store, p.cfg, p.cfg.channels.back(), m, [] { return 1u; });
     p.store.commit();
@@ -364,7 +380,7 @@ TEST_CASE("a store failure is not a handler failure: the whole unit throws") {
     messages::sqlite_store read_only{file.path(), "pipeline-key",
                                      messages::sqlite_access::read_only};
     const auto cfg = gateway::testing::load_example_config();
-    messages::inbound_message m{"sms", "SM0001", person, "+5116409000", "hola", t0};
+    messages::inbound_message m = make_inbound("sms", "SM0001", person, "+5116409000", "hola", t0);
     CHECK_THROWS_AS(process_inbound(read_only, cfg, cfg.channels.front(), m, [] { return 1u; }),
                     messages::store_error);
 }

@@ -1,6 +1,7 @@
 // Twilio adapter: inbound webhooks and status callbacks from recorded payload shapes, the send
 // request it builds, and how every kind of Twilio answer becomes sent / retry / failed / opted out.
 #include "gateway/twilio_adapter.hpp"
+#include "gateway/send_outcomes.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,7 +14,8 @@ using namespace cwc;
 using namespace std::chrono_literals;
 using gateway::form_fields;
 using gateway::interpret_twilio_response;
-using gateway::twilio_backoff;
+using twilio_backoff_fn = decltype(&gateway::backoff_after);
+constexpr twilio_backoff_fn twilio_backoff = &gateway::backoff_after;
 using messages::outbound_status;
 using messages::send_result;
 using outcome = messages::send_result::outcome;
@@ -65,8 +67,39 @@ TEST_CASE("parse_twilio_inbound: WhatsApp, media only, and unusable webhooks") {
                                  {"ProfileName", "María"}};
         const auto m = gateway::parse_twilio_inbound(fields, "wa", now);
         REQUIRE(m.has_value());
-        CHECK(m->from == "whatsapp:+5215550001111");
+        // One person on SMS and WhatsApp is one contact: the channel prefix goes.
+        CHECK(m->from == "+5215550001111");
+        CHECK(m->to == "+14155238886");
         CHECK(m->text == "Hola, ¿dónde está el centro? 1+1=2");
+        CHECK(m->profile_name == "María");
+    }
+    SUBCASE("media with a caption, and media only") {
+        const form_fields fields{{"MessageSid", "MMcccc"},
+                                 {"From", "whatsapp:+5215550001111"},
+                                 {"NumMedia", "2"},
+                                 {"MediaUrl0", "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"},
+                                 {"MediaContentType0", "audio/ogg"},
+                                 {"MediaUrl1", "https://api.twilio.com/m/ME2"},
+                                 {"MediaContentType1", "application/pdf"}};
+        const auto m = gateway::parse_twilio_inbound(fields, "wa", now);
+        REQUIRE(m.has_value());
+        CHECK(m->kind == "media");
+        REQUIRE(m->media.size() == 2);
+        CHECK(m->media[0].kind == "audio");
+        CHECK(m->media[0].mime_type == "audio/ogg");
+        CHECK(m->media[1].kind == "document");
+        CHECK(m->media[1].url == "https://api.twilio.com/m/ME2");
+    }
+    SUBCASE("a shared location") {
+        const form_fields fields{{"MessageSid", "SMloc"}, {"From", "whatsapp:+5215550001111"},
+                                 {"Latitude", "-12.0464"}, {"Longitude", "-77.0428"},
+                                 {"Label", "Centro"}};
+        const auto m = gateway::parse_twilio_inbound(fields, "wa", now);
+        REQUIRE(m.has_value());
+        CHECK(m->kind == "location");
+        REQUIRE(m->location.has_value());
+        CHECK(m->location->latitude == doctest::Approx(-12.0464));
+        CHECK(m->location->name == "Centro");
     }
     SUBCASE("media only: no Body, no To") {
         const form_fields fields{
@@ -185,7 +218,7 @@ TEST_CASE("build_twilio_send: target, auth and form body") {
         CHECK(spec.body.rfind("To=%2B51987654321&From=%2B14155550100&Body=Su%20caso", 0) == 0);
     }
     SUBCASE("MessagingServiceSid instead of From; no callback") {
-        channel.messaging_service_sid = "MG0123456789abcdef0123456789abcdef";
+        channel.options["messaging_service_sid"] = "MG0123456789abcdef0123456789abcdef";
         const auto spec = gateway::build_twilio_send(creds, channel, message, "");
         const auto form = gateway::parse_form(spec.body);
         REQUIRE(form.has_value());
@@ -243,7 +276,7 @@ TEST_CASE("interpret_twilio_response: success, opt-out, permanent failures") {
         };
         const std::vector<row> rows{
             {400, error_json(21211, 400), "21211"},        {400, error_json(21408, 400), "21408"},
-            {400, error_json(63016, 400), "63016"},        {401, error_json(20003, 401), "20003"},
+            {400, error_json(63016, 400), "63016"},
             {404, error_json(20404, 404), "20404"},        {400, R"({"code":"21614"})", "21614"},
             {400, "<html>Bad Request</html>", "http_400"}, {403, "", "http_403"},
             {400, R"({"message":"no code"})", "http_400"},
@@ -253,6 +286,14 @@ TEST_CASE("interpret_twilio_response: success, opt-out, permanent failures") {
             const auto result = interpret_twilio_response(r.status, r.body, "", now, 1);
             CHECK(result.kind == outcome::failed);
             CHECK(result.error_code == r.code);
+        }
+    }
+    SUBCASE("refused credentials pause the channel instead of failing the message") {
+        for (const auto& body : {error_json(20003, 401), std::string("Unauthorized")}) {
+            CAPTURE(body);
+            const auto r = interpret_twilio_response(401, body, "", now, 8, 8);
+            CHECK(r.kind == outcome::credentials_rejected);
+            CHECK(r.retry_at > now);
         }
     }
     SUBCASE("statuses outside the contract fail rather than risk a double send") {

@@ -28,7 +28,14 @@ outbound_message reply_to(std::int64_t contact_id, std::string text) {
 }
 
 inbound_message inbound(std::string provider_id, std::string text = "hola") {
-    return {"sms", std::move(provider_id), "+51987654321", "+5115550000", std::move(text), t0};
+    inbound_message m;
+    m.channel_id = "sms";
+    m.provider_message_id = std::move(provider_id);
+    m.from = "+51987654321";
+    m.to = "+5115550000";
+    m.text = std::move(text);
+    m.received_at = t0;
+    return m;
 }
 
 }  // namespace

@@ -1,0 +1,27 @@
+// One outbound HTTP exchange as plain data: the request an adapter builds and the answer the
+// client got. Adapters stay pure (they build and read these); http_client does the I/O.
+#pragma once
+
+#include <boost/system/error_code.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cwc::gateway {
+
+struct http_request_spec {
+    std::string method;  // "POST", "GET"
+    std::string target;  // path and query, e.g. "/2010-04-01/Accounts/AC…/Messages.json"
+    std::vector<std::pair<std::string, std::string>> headers;  // incl. Authorization, Content-Type
+    std::string body;
+};
+
+struct http_result {
+    boost::system::error_code error;  // network/TLS/timeout failure; then status is 0
+    unsigned status = 0;
+    std::string body;
+    std::string retry_after;  // the Retry-After header as received, "" if absent
+};
+
+}  // namespace cwc::gateway
