@@ -85,4 +85,16 @@ public:
 std::unique_ptr<provider> make_provider(const config::channel& channel,
                                         const channel_secrets& secrets, std::string api_base);
 
+// One per provider file; `channel` outlives the adapter. nullptr: not available.
+std::unique_ptr<provider> make_whatsapp_cloud_provider(const config::channel& channel,
+                                                       const channel_secrets& secrets,
+                                                       std::string api_base);
+std::unique_ptr<provider> make_africastalking_provider(const config::channel& channel,
+                                                       const channel_secrets& secrets,
+                                                       std::string api_base);
+std::unique_ptr<provider> make_vonage_provider(const config::channel& channel,
+                                               const channel_secrets& secrets, std::string api_base);
+std::unique_ptr<provider> make_kannel_provider(const config::channel& channel,
+                                               const channel_secrets& secrets, std::string api_base);
+
 }  // namespace cwc::gateway
