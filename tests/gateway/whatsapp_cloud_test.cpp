@@ -1,0 +1,1 @@
+// Tests for this adapter are being written.

@@ -1,0 +1,1 @@
+// Tests for E.164 normalisation are being written.
