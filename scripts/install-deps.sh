@@ -7,7 +7,7 @@ PKGS=(cmake make g++ pkg-config ca-certificates openssl curl sqlite3
       libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
       libspdlog-dev libcli11-dev doctest-dev)
 if [ "${1:-}" = "--test" ]; then
-  PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev tmux procps iproute2)
+  PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev tmux procps iproute2 kannel kannel-extras)
 fi
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
