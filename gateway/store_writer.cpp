@@ -1,6 +1,7 @@
 // The writer thread: takes everything queued, runs it in one transaction with a savepoint per
-// unit, commits once, then completes each unit. A failed COMMIT fails every unit of the batch,
-// so no caller is ever told "stored" for something that is not on disk.
+// unit, commits once, and hands the batch to the sync thread, which completes each unit after
+// the fsync. A failed COMMIT or fsync fails every unit of the batch, so no caller is ever told
+// "stored" for something that is not on disk.
 #include "gateway/store_writer.hpp"
 
 #include "gateway/app_log.hpp"
@@ -8,7 +9,8 @@
 namespace cwc::gateway {
 
 store_writer::store_writer(std::unique_ptr<messages::store> store, std::size_t max_batch)
-    : store_(std::move(store)), max_batch_(max_batch), thread_([this] { run(); }) {}
+    : store_((store->defer_sync(), std::move(store))), max_batch_(max_batch),
+      sync_thread_([this] { sync_loop(); }), thread_([this] { run(); }) {}
 
 store_writer::~store_writer() {
     {
@@ -17,6 +19,43 @@ store_writer::~store_writer() {
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
+    {
+        std::lock_guard lock(sync_mutex_);
+        sync_stopping_ = true;
+    }
+    sync_wake_.notify_all();
+    if (sync_thread_.joinable()) sync_thread_.join();
+}
+
+void store_writer::sync_loop() {
+    for (;;) {
+        std::deque<committed> batches;
+        {
+            std::unique_lock lock(sync_mutex_);
+            sync_wake_.wait(lock, [this] { return sync_stopping_ || !to_sync_.empty(); });
+            if (to_sync_.empty()) return;  // stopping and drained
+            batches.swap(to_sync_);
+        }
+        // Everything committed before the swap is in the WAL: one fsync covers all of it.
+        std::exception_ptr failure;
+        try {
+            store_->make_durable();
+        } catch (...) {
+            failure = std::current_exception();
+            log_event(log_level::error, "store.sync_failed", {{"batches", batches.size()}});
+        }
+        bool grew = false;
+        std::function<void()> hook;
+        for (auto& b : batches) {
+            for (auto& [done, result] : b.completions) done(failure ? failure : result);
+            grew = grew || b.outbox_grew;
+        }
+        if (grew && !failure) {
+            std::lock_guard lock(mutex_);
+            hook = on_outbox_grew_;
+        }
+        if (hook) hook();
+    }
 }
 
 void store_writer::submit(unit work, done_fn done) {
@@ -90,14 +129,20 @@ void store_writer::commit_batch(std::deque<pending>& batch) {
         for (auto& p : batch) p.done(e);
         return;
     }
-    std::function<void()> hook;
     {
         std::lock_guard lock(mutex_);
         ++commits_;
-        if (store_->enqueued_so_far() != enqueued_before) hook = on_outbox_grew_;
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i]);
-    if (hook) hook();
+    committed c;
+    c.outbox_grew = store_->enqueued_so_far() != enqueued_before;
+    c.completions.reserve(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        c.completions.emplace_back(std::move(batch[i].done), results[i]);
+    {
+        std::lock_guard lock(sync_mutex_);
+        to_sync_.push_back(std::move(c));
+    }
+    sync_wake_.notify_one();
 }
 
 }  // namespace cwc::gateway

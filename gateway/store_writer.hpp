@@ -1,8 +1,9 @@
 // Group commit: one thread owns the store and runs every unit of work that reads or writes it.
 // Units queued while a transaction is open share the next one, so many webhooks cost one fsync.
 // Each unit runs inside a savepoint: one that throws is undone alone and gets the exception;
-// the others commit. A unit's completion runs only after the COMMIT returned (durable), on the
-// executor associated with the caller's completion handler.
+// the others commit. Pipelined: a second thread makes committed batches durable (one fsync for
+// all batches committed meanwhile) while the writer builds the next one. A unit's completion
+// runs only once its commit is on disk, on the executor associated with the caller's handler.
 #pragma once
 
 #include "messages/store.hpp"
@@ -21,6 +22,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace cwc::gateway {
 
@@ -69,7 +72,13 @@ private:
         unit work;
         done_fn done;
     };
+    // A committed batch waiting for the disk: its completions and whether it queued messages.
+    struct committed {
+        std::vector<std::pair<done_fn, std::exception_ptr>> completions;
+        bool outbox_grew = false;
+    };
     void run();
+    void sync_loop();
     void commit_batch(std::deque<pending>& batch);
 
     std::unique_ptr<messages::store> store_;
@@ -80,6 +89,11 @@ private:
     bool stopping_ = false;
     std::size_t commits_ = 0;
     std::function<void()> on_outbox_grew_;
+    std::mutex sync_mutex_;
+    std::condition_variable sync_wake_;
+    std::deque<committed> to_sync_;
+    bool sync_stopping_ = false;
+    std::thread sync_thread_;
     std::thread thread_;
 };
 

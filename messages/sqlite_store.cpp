@@ -7,7 +7,13 @@
 #include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_schema.hpp"
 
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace cwc::messages {
 namespace {
@@ -95,7 +101,30 @@ sqlite_store::sqlite_store(const std::string& path, std::string pseudonym_key, s
     sqlite::migrate(*db_, system_now(), access == sqlite_access::read_only);
 }
 
-sqlite_store::~sqlite_store() = default;
+sqlite_store::~sqlite_store() {
+    if (wal_fd_ >= 0) ::close(wal_fd_);
+}
+
+void sqlite_store::defer_sync() {
+    const char* main_file = sqlite3_db_filename(db_->handle(), "main");
+    if (main_file == nullptr || *main_file == '\0') return;  // in memory: nothing to sync
+    const char* wal = sqlite3_filename_wal(main_file);
+    if (wal == nullptr || *wal == '\0') return;
+    db_->exec("PRAGMA synchronous = NORMAL");
+    wal_path_ = wal;
+}
+
+void sqlite_store::make_durable() {
+    if (wal_path_.empty()) return;
+    // The WAL exists once a transaction has been written, and SQLite keeps (never deletes and
+    // recreates) it while this connection is open, so one descriptor serves for the process.
+    if (wal_fd_ < 0) {
+        wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+        if (wal_fd_ < 0) throw store_error("sqlite: cannot open the WAL to sync it: " + std::string(std::strerror(errno)));
+    }
+    if (::fdatasync(wal_fd_) != 0)
+        throw store_error("sqlite: fdatasync of the WAL failed: " + std::string(std::strerror(errno)));
+}
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key) {
     return std::make_unique<sqlite_store>(path, std::move(pseudonym_key));

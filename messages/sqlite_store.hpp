@@ -41,6 +41,10 @@ class sqlite_store final : public store {
     void savepoint() override;
     void release_savepoint() override;
     void rollback_to_savepoint() override;  // undoes the unit and ends it (no release after)
+    // synchronous=NORMAL (WAL: commits are written, not synced; checkpoints still sync), and
+    // make_durable() fdatasyncs the WAL file.
+    void defer_sync() override;
+    void make_durable() override;
 
     bool inbound_exists(std::string_view channel_id, std::string_view provider_id) override;
     contact find_or_create_contact(std::string_view address, timestamp now) override;
@@ -91,6 +95,8 @@ class sqlite_store final : public store {
     std::unique_ptr<sqlite::connection> db_;
     std::string pseudonym_key_;
     std::uint64_t enqueued_ = 0;
+    std::string wal_path_;  // set by defer_sync(); "" = commits sync themselves
+    int wal_fd_ = -1;       // opened by the first make_durable()
 };
 
 // The store the gateway uses for an embedded deployment.

@@ -34,11 +34,16 @@ class store : public case_lookup {
 public:
     // --- transactions (BEGIN IMMEDIATE … COMMIT; savepoints nest inside)
     virtual void begin() = 0;
-    virtual void commit() = 0;  // durable when it returns (WAL, synchronous=FULL)
+    virtual void commit() = 0;  // durable when it returns, unless defer_sync() was called
     virtual void rollback() = 0;
     virtual void savepoint() = 0;
     virtual void release_savepoint() = 0;
     virtual void rollback_to_savepoint() = 0;
+    // After defer_sync(), commit() returns once the transaction is written but not yet on disk;
+    // make_durable() (callable from another thread) then makes every commit returned so far
+    // durable. The store writer uses this to build the next batch while the disk syncs.
+    virtual void defer_sync() {}
+    virtual void make_durable() {}
 
     // --- contacts and inbound
     // True if (channel, provider id) was already stored: a provider retry changes nothing.
