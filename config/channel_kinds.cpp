@@ -33,7 +33,10 @@ const std::vector<channel_kind_spec>& channel_kinds() {
         {channel_kind::vonage_sms, "vonage_sms",
          {{"api_key", "VONAGE_API_KEY"},
           {"api_secret", "VONAGE_API_SECRET"},
-          {"signature_secret", "VONAGE_SIGNATURE_SECRET"}},
+          // One of these two authenticates webhooks (gateway/vonage_provider.hpp): signatures
+          // are off by default at Vonage, the token works for every account.
+          {"signature_secret", "VONAGE_SIGNATURE_SECRET", false},
+          {"webhook_token", "VONAGE_WEBHOOK_TOKEN", false}},
          "VONAGE_API_BASE", "https://rest.nexmo.com",
          {{"signature_method", false, "md5hash"}},
          false, false},

@@ -1,6 +1,8 @@
 // Look-ups over the validated config. Linear scans: configs hold tens of entries, not thousands.
 #include "config/config.hpp"
 
+#include "config/text_folding.hpp"
+
 #include <algorithm>
 
 namespace cwc::config {
@@ -18,6 +20,14 @@ const std::string& channel::option(const std::string& name) const {
     static const std::string none;
     auto it = options.find(name);
     return it == options.end() ? none : it->second;
+}
+
+void fold_keywords(config& cfg) {
+    for (auto& set : cfg.keywords) {
+        set.folded.clear();
+        for (const auto& [language, words] : set.words)
+            for (const auto& word : words) set.folded[language].push_back(fold_for_matching(word));
+    }
 }
 
 const channel* config::find_channel(const std::string& id) const { return find_by_id(channels, id); }

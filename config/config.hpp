@@ -71,7 +71,10 @@ enum class keyword_action { menu, help, stop, start, language, status };
 
 struct keyword_set {
     keyword_action action;
-    std::map<language_code, std::vector<std::string>> words;  // as written; matching normalises
+    std::map<language_code, std::vector<std::string>> words;  // as written
+    // The same words folded for matching (fold_for_matching), once at load instead of for
+    // every message; code that edits `words` afterwards calls fold_keywords() again.
+    std::map<language_code, std::vector<std::string>> folded;
 };
 
 struct region {
@@ -160,6 +163,9 @@ struct config {
     // The text for key in lang, falling back to the default language; empty if unknown.
     const std::string& text(const std::string& key, const language_code& lang) const;
 };
+
+// Fills every keyword_set's `folded` from its `words` (the loader does this).
+void fold_keywords(config& cfg);
 
 // A localized_text in lang, falling back to fallback; empty if neither is present.
 const std::string& localize(const localized_text& t, const language_code& lang,

@@ -137,6 +137,7 @@ void read_document(const json& document, reading& r, config& cfg) {
     }
     root.warn_unknown();
     check_cross_references(r, cfg, nodes != nullptr && nodes->is_object());
+    fold_keywords(cfg);
 }
 
 load_result finish(problem_log& log, config cfg) {

@@ -142,7 +142,7 @@ void read_keywords(const json& value, reading& r, config& out) {
         const json* words = o.require(a.name,
                                       "an object of word lists per language, e.g. "
                                       "{\"es\": [\"ayuda\"], \"en\": [\"help\"]}");
-        keyword_set set{a.action, {}};
+        keyword_set set{a.action, {}, {}};
         if (words != nullptr) read_words(*words, o.path_of(a.name), a, r, set, seen);
         out.keywords.push_back(std::move(set));
     }

@@ -1,8 +1,6 @@
 // Keyword recognition. Words are folded like the input so "MENÚ", "menu" and "Menu" match the
-// same word; configs hold tens of words, so folding them per message costs nothing.
+// same word; the configured words were folded once at load (keyword_set::folded).
 #include "handlers/keywords.hpp"
-
-#include "messages/text.hpp"
 
 #include <algorithm>
 
@@ -35,9 +33,8 @@ std::optional<keyword_match> match_action(const config::config& cfg, std::string
     std::vector<config::language_code> languages;
     for (const auto& set : cfg.keywords) {
         if (set.action != action) continue;
-        for (const auto& [language, words] : set.words) {
-            for (const auto& word : words) {
-                std::string folded_word = messages::fold_for_matching(word);
+        for (const auto& [language, words] : set.folded) {
+            for (const auto& folded_word : words) {
                 auto length = covers(folded, folded_word, action);
                 if (!length) continue;
                 // The longest word wins ("status case" over "status" when both are words).

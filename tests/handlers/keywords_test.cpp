@@ -66,6 +66,7 @@ TEST_CASE("stop wins over any other keyword with the same word; the longest stat
         if (set.action == keyword_action::help) set.words["es"].push_back("PARAR");
         if (set.action == keyword_action::status) set.words["es"].push_back("estado caso");
     }
+    cwc::config::fold_keywords(c);
     CHECK(match(c, "parar")->action == keyword_action::stop);
     auto m = match(c, "Estado caso Q7K2M4");
     REQUIRE(m);

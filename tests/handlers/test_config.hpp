@@ -31,12 +31,12 @@ inline config::config make_config() {
     sms.id = "sms-pe";
     c.channels = {sms};
     c.keywords = {
-        {keyword_action::stop, {{"es", {"BAJA", "PARAR"}}, {"en", {"STOP"}}}},
-        {keyword_action::start, {{"es", {"ALTA"}}, {"en", {"START"}}}},
-        {keyword_action::status, {{"es", {"ESTADO"}}, {"en", {"STATUS"}}}},
-        {keyword_action::menu, {{"es", {"MENÚ", "INICIO"}}, {"en", {"MENU"}}}},
-        {keyword_action::language, {{"es", {"IDIOMA"}}, {"en", {"LANGUAGE"}}}},
-        {keyword_action::help, {{"es", {"AYUDA"}}, {"en", {"HELP"}}}},
+        {keyword_action::stop, {{"es", {"BAJA", "PARAR"}}, {"en", {"STOP"}}}, {}},
+        {keyword_action::start, {{"es", {"ALTA"}}, {"en", {"START"}}}, {}},
+        {keyword_action::status, {{"es", {"ESTADO"}}, {"en", {"STATUS"}}}, {}},
+        {keyword_action::menu, {{"es", {"MENÚ", "INICIO"}}, {"en", {"MENU"}}}, {}},
+        {keyword_action::language, {{"es", {"IDIOMA"}}, {"en", {"LANGUAGE"}}}, {}},
+        {keyword_action::help, {{"es", {"AYUDA"}}, {"en", {"HELP"}}}, {}},
     };
     c.regions = {{"lima", lt("Lima", "Lima")}, {"tumbes", lt("Tumbes", "Tumbes")}};
     c.case_types = {
@@ -110,6 +110,7 @@ inline config::config make_config() {
     };
     c.statuses = {{"new", lt("recibido", "received")},
                   {"in_progress", lt("en proceso", "in progress")}};
+    config::fold_keywords(c);
     return c;
 }
 
