@@ -15,8 +15,8 @@
 namespace cwc::gateway {
 namespace {
 
-using nlohmann::json;
 using messages::outbound_status;
+using nlohmann::json;
 
 // The string member `key`, "" when absent or not a string.
 std::string string_at(const json* object, const char* key) {
@@ -25,7 +25,9 @@ std::string string_at(const json* object, const char* key) {
     return it != object->end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
-std::string string_at(const json& object, const char* key) { return string_at(&object, key); }
+std::string string_at(const json& object, const char* key) {
+    return string_at(&object, key);
+}
 
 const json* object_at(const json* object, const char* key) {
     if (object == nullptr || !object->is_object()) return nullptr;
@@ -33,14 +35,16 @@ const json* object_at(const json* object, const char* key) {
     return it != object->end() && it->is_object() ? &*it : nullptr;
 }
 
-const json* object_at(const json& object, const char* key) { return object_at(&object, key); }
+const json* object_at(const json& object, const char* key) {
+    return object_at(&object, key);
+}
 
 // Provider words (types, statuses, fields) go into log notes only when they look like words.
 std::string loggable(std::string_view word) {
-    const bool plain = !word.empty() && word.size() <= 40 &&
-                       std::all_of(word.begin(), word.end(), [](char c) {
-                           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-                       });
+    const bool plain =
+        !word.empty() && word.size() <= 40 && std::all_of(word.begin(), word.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        });
     return plain ? std::string{word} : std::string{"other"};
 }
 
@@ -83,7 +87,8 @@ std::optional<double> coordinate(const json& object, const char* key) {
 }
 
 bool is_media_type(std::string_view type) {
-    static constexpr std::string_view kinds[] = {"image", "video", "audio", "voice", "document", "sticker"};
+    static constexpr std::string_view kinds[] = {"image", "video",    "audio",
+                                                 "voice", "document", "sticker"};
     return std::find(std::begin(kinds), std::end(kinds), type) != std::end(kinds);
 }
 
@@ -107,7 +112,7 @@ struct sender_directory {
 };
 
 class notification_reader {
-public:
+  public:
     notification_reader(const whatsapp_channel_view& channel, messages::timestamp now,
                         whatsapp_notification& out)
         : channel_(channel), now_(now), out_(out) {}
@@ -126,7 +131,7 @@ public:
         return true;
     }
 
-private:
+  private:
     bool malformed(std::string why) {
         out_.usable = false;
         out_.reason = "unexpected notification shape: " + std::move(why);
@@ -148,7 +153,8 @@ private:
             if (it != value->end() && !it->is_array() && !it->is_null())
                 return malformed(std::string{"\""} + list + "\" is not an array");
         }
-        if (string_at(object_at(*value, "metadata"), "phone_number_id") != channel_.phone_number_id) {
+        if (string_at(object_at(*value, "metadata"), "phone_number_id") !=
+            channel_.phone_number_id) {
             note("phone_number_id");  // another number of the business: not this channel's
             return true;
         }
@@ -172,24 +178,28 @@ private:
         messages::inbound_message in;
         in.from = string_at(m, "from");
         in.sender_user_id = string_at(m, "from_user_id");
-        if (in.sender_user_id.empty()) in.sender_user_id = senders.lookup(senders.user_ids, in.from);
+        if (in.sender_user_id.empty())
+            in.sender_user_id = senders.lookup(senders.user_ids, in.from);
         if (in.from.empty() && in.sender_user_id.empty()) return note("message:no_sender");
         const auto type = string_at(m, "type");
         if (type == "reaction") return note("reaction");
-        if (type == "system") return note("system:" + loggable(string_at(object_at(m, "system"), "type")));
+        if (type == "system")
+            return note("system:" + loggable(string_at(object_at(m, "system"), "type")));
         if (!seen_messages_.insert(id).second) return note("duplicate_wamid");
         in.channel_id = std::string{channel_.channel_id};
         in.provider_message_id = id;
         in.to = std::string{channel_.address};
         in.received_at = now_;
         in.profile_name = senders.lookup(senders.names, in.from);
-        if (in.profile_name.empty()) in.profile_name = senders.lookup(senders.names, in.sender_user_id);
+        if (in.profile_name.empty())
+            in.profile_name = senders.lookup(senders.names, in.sender_user_id);
         read_content(m, type, in);
         out_.messages.push_back(std::move(in));
     }
 
     // What the person sent; anything we cannot read becomes "unsupported" with an empty text.
-    static void read_content(const json& m, const std::string& type, messages::inbound_message& in) {
+    static void read_content(const json& m, const std::string& type,
+                             messages::inbound_message& in) {
         in.kind = "unsupported";
         if (type == "text") {
             in.kind = "text";
@@ -224,9 +234,8 @@ private:
             const auto longitude = where ? coordinate(*where, "longitude") : std::nullopt;
             if (latitude && longitude) {
                 in.kind = "location";
-                in.location = messages::geo_location{*latitude, *longitude,
-                                                     string_at(where, "name"),
-                                                     string_at(where, "address")};
+                in.location = messages::geo_location{
+                    *latitude, *longitude, string_at(where, "name"), string_at(where, "address")};
             }
         }
     }
@@ -238,11 +247,16 @@ private:
         const auto outbound_id = outbound_id_of(string_at(s, "biz_opaque_callback_data"));
         if (id.empty() && outbound_id == 0) return note("status:no_id");
         outbound_status status{};
-        if (name == "sent") status = outbound_status::sent;
-        else if (name == "delivered") status = outbound_status::delivered;
-        else if (name == "read") status = outbound_status::read;
-        else if (name == "failed") status = outbound_status::failed;
-        else return note("status:" + loggable(name));  // "deleted", and any new one
+        if (name == "sent")
+            status = outbound_status::sent;
+        else if (name == "delivered")
+            status = outbound_status::delivered;
+        else if (name == "read")
+            status = outbound_status::read;
+        else if (name == "failed")
+            status = outbound_status::failed;
+        else
+            return note("status:" + loggable(name));  // "deleted", and any new one
         if (!seen_statuses_.insert({id, name, outbound_id}).second) return;
         out_.statuses.push_back({id, outbound_id, status, first_error_code(s)});
     }

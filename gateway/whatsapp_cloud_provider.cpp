@@ -8,10 +8,10 @@
 #include "gateway/whatsapp_cloud_payload.hpp"
 #include "messages/hex.hpp"
 
-#include <boost/url.hpp>
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <boost/url.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -80,10 +80,9 @@ bool one_of(std::string_view code, std::initializer_list<std::string_view> codes
 std::string hub_signature(std::string_view app_secret, std::string_view body) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    const unsigned char* ok =
-        HMAC(EVP_sha256(), app_secret.data(), static_cast<int>(app_secret.size()),
-             reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest.data(),
-             &length);
+    const unsigned char* ok = HMAC(
+        EVP_sha256(), app_secret.data(), static_cast<int>(app_secret.size()),
+        reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest.data(), &length);
     if (ok == nullptr) return {};
     return std::string{signature_prefix} + messages::lower_hex({digest.data(), length});
 }
@@ -198,8 +197,7 @@ http_request_spec whatsapp_cloud_provider::build_send(const messages::outbound_m
 }
 
 messages::send_result whatsapp_cloud_provider::interpret_send(const http_result& result,
-                                                              messages::timestamp now,
-                                                              int attempts,
+                                                              messages::timestamp now, int attempts,
                                                               int max_attempts) const {
     if (result.error) return network_failure(now, attempts, max_attempts);
     const auto body = nlohmann::json::parse(result.body, nullptr, false);
@@ -208,7 +206,8 @@ messages::send_result whatsapp_cloud_provider::interpret_send(const http_result&
     if (status >= 200 && status <= 299) {
         if (auto id = sent_message_id(body); !id.empty()) return sent_as(std::move(id));
         // Accepted without an id we could track: the outcome is unknown, so it is tried again.
-        return retry_or_dead_letter(backoff_after(now, attempts), http_code, attempts, max_attempts);
+        return retry_or_dead_letter(backoff_after(now, attempts), http_code, attempts,
+                                    max_attempts);
     }
     const std::string code = graph_error_code(body);
     const std::string reason = code.empty() ? http_code : code;

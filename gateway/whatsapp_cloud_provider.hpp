@@ -31,7 +31,7 @@ bool verify_hub_signature(std::string_view app_secret, std::string_view body,
 std::string_view truncate_code_points(std::string_view utf8, std::size_t max_chars);
 
 class whatsapp_cloud_provider final : public provider {
-public:
+  public:
     // `channel` outlives the adapter; its option "phone_number_id" names our number at Meta and
     // "api_version" the Graph version (default v25.0).
     whatsapp_cloud_provider(const config::channel& channel, whatsapp_credentials credentials);
@@ -53,7 +53,7 @@ public:
     messages::send_result interpret_send(const http_result& result, messages::timestamp now,
                                          int attempts, int max_attempts) const override;
 
-private:
+  private:
     webhook_reading handshake(const http_request& request) const;
 
     const config::channel& channel_;
