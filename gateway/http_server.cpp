@@ -33,7 +33,6 @@ using namespace net::experimental::awaitable_operators;
 namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-constexpr std::size_t default_body_limit = 64 * 1024;
 
 struct scoped_count {
     std::atomic<std::size_t>& n;
@@ -107,7 +106,10 @@ net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http
     for (bool first = true;; first = false) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-        parser.body_limit(default_body_limit);
+        // No limit while the header is read: Beast refuses a Content-Length above the limit in
+        // force when the header ends, and the target's own limit (4 MiB for WhatsApp) is only
+        // known after it. It is set below, before any byte of the body is read.
+        parser.body_limit(boost::none);
         tcp.expires_never();  // reads are timed by read_within; writes set their own expiry
         auto ec = co_await read_within(first ? limits.read_timeout : limits.idle_timeout, [&] {
             return http::async_read_header(stream, buffer, parser, use_tuple);
