@@ -1,55 +1,46 @@
-// The outbox dispatcher: claim loop, per-channel lanes of workers, rate pacing, outcome records.
+// The outbox dispatcher: start-up reconciliation, the claim loop, per-channel lanes of workers
+// with rate pacing, pauses and holds, and the outcome records (see dispatcher.hpp).
 #include "gateway/dispatcher.hpp"
 
 #include "gateway/app_log.hpp"
-#include "gateway/http_client.hpp"
+#include "gateway/outbound_lane.hpp"
 #include "gateway/provider.hpp"
+#include "gateway/send_outcomes.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <algorithm>
-#include <deque>
-#include <tuple>
+#include <atomic>
+#include <climits>
 
 namespace cwc::gateway {
 
 namespace net = boost::asio;
 using steady = std::chrono::steady_clock;
+using messages::outbound_priority;
+using outcome = messages::send_result::outcome;
 
 namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-constexpr auto unconfigured_retry = std::chrono::minutes(5);
 constexpr auto longest_sleep = std::chrono::seconds(5);
-constexpr std::size_t claim_ahead = 8;  // rows claimed per worker of a lane
+// The error code rows carry while their channel is paused (and by which they are released).
+constexpr std::string_view held_reason = "channel_paused";
 
 using strand_type = net::strand<net::io_context::executor_type>;
 
-struct lane {
-    channel_runtime rt;
-    std::optional<http_origin> origin;
-    std::deque<messages::outbound_message> backlog;  // claimed, waiting for a worker
-    net::steady_timer work_available;                // a condition variable on the strand
-    std::size_t idle = 0;
-    steady::duration interval{};  // 1 / sends_per_second
-    steady::time_point next_slot{};
+const char* outcome_name(outcome k, bool dead_letter) {
+    if (dead_letter) return "dead_letter";
+    static constexpr const char* names[] = {"sent", "retry", "failed", "recipient_opted_out",
+                                            "credentials_rejected"};
+    return names[static_cast<int>(k)];
+}
 
-    lane(strand_type& s, channel_runtime r)
-        : rt(std::move(r)), work_available(s, steady::time_point::max()) {
-        if (rt.adapter) origin = parse_origin(rt.adapter->api_base());
-        const double per_second = rt.channel->sends_per_second;
-        if (per_second > 0)
-            interval = std::chrono::duration_cast<steady::duration>(
-                std::chrono::duration<double>(1.0 / per_second));
-    }
-    bool usable() const { return rt.adapter && origin; }
-    // Set when the provider refused the channel's credentials: nothing is sent until then.
-    messages::timestamp paused_until{};
-};
+double ms_between(steady::time_point a, steady::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+}
 
 }  // namespace
 
@@ -58,178 +49,270 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
     store_writer& writer;
     std::string public_url;
     dispatcher_settings settings;
-    std::vector<std::unique_ptr<lane>> lanes;
+    std::vector<std::unique_ptr<outbound_lane>> lanes;
     net::steady_timer wakeup;
     bool wake_pending = false;
     bool stopping = false;
+    std::optional<messages::timestamp> reconcile_at;  // the earliest unknown row's
+    std::atomic<std::size_t> in_flight{0};
     std::shared_ptr<net::ssl::context> tls = make_client_tls_context();
 
     state(net::io_context& io, store_writer& w, std::string url, dispatcher_settings s)
         : strand(net::make_strand(io)), writer(w), public_url(std::move(url)), settings(s),
           wakeup(strand) {}
 
-    lane* find_lane(const std::string& channel_id) {
-        for (auto& l : lanes)
-            if (l->rt.channel->id == channel_id) return l.get();
-        return nullptr;
-    }
-
     void notify_loop() {
         wake_pending = true;
         wakeup.cancel();
     }
 
-    // How many rows to claim: a short look-ahead per worker, so a worker finds its next message
-    // in memory instead of waiting for a claim, yet few enough that a reply claimed later
-    // overtakes them (the backlog is kept in priority order).
-    std::size_t free_slots() const {
-        std::size_t free = 0;
-        for (const auto& l : lanes) {
-            const auto window = settings.workers_per_channel * claim_ahead;
-            if (l->usable() && window > l->backlog.size()) free += window - l->backlog.size();
+    // --- the claim loop
+
+    net::awaitable<void> reconcile_interrupted() {
+        const auto now = messages::system_now();
+        std::size_t unknown = 0, duplicates_so_far = 0;
+        co_await writer.run([&](messages::store& s) {
+            unknown = s.mark_interrupted(now, now + settings.reconcile_after);
+            reconcile_at = s.next_unresolved();
+            duplicates_so_far = s.count_possible_duplicates();
+        });
+        log_event(unknown || reconcile_at ? log_level::warn : log_level::info, "outbox.recovered",
+                  {{"unknown", unknown}, {"reconcile_after_s", settings.reconcile_after.count()},
+                   {"possible_duplicates_so_far", duplicates_so_far},
+                   {"effect", "sends a crash interrupted wait for their status callback, then go again "
+                              "and count as possible duplicates"}});
+    }
+
+    net::awaitable<void> resend_unresolved() {
+        std::size_t resent = 0;
+        co_await writer.run([&](messages::store& s) {
+            resent = s.resend_unresolved(messages::system_now());
+            reconcile_at = s.next_unresolved();
+        });
+        if (resent)
+            log_event(log_level::warn, "outbox.resent_unknown",
+                      {{"count", resent}, {"possible_duplicates", resent},
+                       {"reason", "no status callback within the reconcile time"}});
+    }
+
+    struct claim_plan {
+        outbound_lane* lane;
+        std::size_t limit;
+        outbound_priority least_urgent;
+        std::vector<messages::outbound_message> rows;
+    };
+
+    // Per lane: fill the look-ahead window, or, when it is full, only the urgent reserve (a
+    // reply overtakes the broadcasts already claimed). Paused lanes claim nothing.
+    std::vector<claim_plan> plan_claims(messages::timestamp now) {
+        std::vector<claim_plan> plans;
+        for (auto& l : lanes) {
+            if (!l->usable() || l->paused(now)) continue;
+            if (l->backlog.size() < l->sizes.window) {
+                plans.push_back({l.get(), l->sizes.window - l->backlog.size(), outbound_priority::broadcast, {}});
+            } else if (const auto urgent = l->urgent_in_backlog(); urgent < l->sizes.reserve) {
+                plans.push_back({l.get(), l->sizes.reserve - urgent, outbound_priority::answer, {}});
+            }
         }
-        return free;
+        return plans;
+    }
+
+    // How long the loop may sleep: until a lane that ran dry has rows due, a pause ends or an
+    // unknown send's reconcile time; full lanes ask for more themselves.
+    std::chrono::milliseconds sleep_for(messages::timestamp now) const {
+        std::optional<messages::timestamp> until = reconcile_at;
+        auto consider = [&](messages::timestamp t) { if (!until || t < *until) until = t; };
+        for (const auto& l : lanes) {
+            if (!l->usable()) continue;
+            if (l->paused(now)) consider(l->paused_until);
+            else if (l->next_due && l->backlog.size() < l->sizes.window) consider(*l->next_due);
+        }
+        if (!until) return longest_sleep;
+        return std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*until - now),
+                          std::chrono::milliseconds(0), std::chrono::milliseconds(longest_sleep));
     }
 
     net::awaitable<void> claim_loop() {
         auto self = shared_from_this();
-        std::size_t requeued = 0;
-        co_await writer.run(
-            [&](messages::store& s) { requeued = s.requeue_interrupted(messages::system_now()); });
-        if (requeued) log_event(log_level::warn, "outbox.requeued_after_restart", {{"count", requeued}});
+        co_await reconcile_interrupted();
         while (!stopping) {
-            const auto limit = free_slots();
-            std::vector<messages::outbound_message> rows;
-            std::optional<messages::timestamp> next_due;
-            if (limit > 0) {
-                auto failure = co_await writer.run(
-                    [&](messages::store& s) {
-                        rows = s.claim_due(messages::system_now(), limit);
-                        // Only needed to know how long to sleep when there was not enough to do.
-                        if (rows.size() < limit) next_due = s.next_due();
-                    });
-                if (failure) rows.clear();
-            }
-            for (auto& row : rows) {
-                auto* l = find_lane(row.channel_id);
-                if (!l || !l->usable()) {
-                    co_await park_unconfigured(row);
-                    continue;
+            auto now = messages::system_now();
+            if (reconcile_at && *reconcile_at <= now) co_await resend_unresolved();
+            auto plans = plan_claims(now);
+            if (!plans.empty()) {
+                auto failure = co_await writer.run([&](messages::store& s) {
+                    for (auto& p : plans) {
+                        p.rows = s.claim_due(p.lane->id(), now, p.limit, p.least_urgent);
+                        // A lane that got less than it asked for has nothing more due: when will it?
+                        // (A lane that got all it asked for asks for more itself.)
+                        if (p.least_urgent == outbound_priority::broadcast)
+                            p.lane->next_due = p.rows.size() < p.limit ? s.next_due(p.lane->id())
+                                                                       : std::nullopt;
+                    }
+                });
+                for (auto& p : plans) {
+                    if (failure) {
+                        p.lane->next_due = messages::system_now() + std::chrono::seconds(1);
+                        continue;
+                    }
+                    for (auto& row : p.rows) p.lane->add(std::move(row));
+                    if (!p.rows.empty()) p.lane->wake_workers();
                 }
-                // Most urgent first, then oldest: a reply claimed now overtakes a queued broadcast.
-                auto at = std::upper_bound(l->backlog.begin(), l->backlog.end(), row,
-                                           [](const auto& a, const auto& b) {
-                                               return std::tie(a.priority, a.id) < std::tie(b.priority, b.id);
-                                           });
-                l->backlog.insert(at, std::move(row));
-                l->work_available.cancel();
             }
             if (stopping) break;
             if (wake_pending) {
                 wake_pending = false;
                 continue;
             }
-            // Sleep until the next row is due, or until a commit or an idle worker wakes us.
-            std::chrono::milliseconds sleep = longest_sleep;
-            if (limit > 0 && next_due) {
-                auto until = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    *next_due - messages::system_now());
-                sleep = std::clamp(until, std::chrono::milliseconds(0),
-                                   std::chrono::milliseconds(longest_sleep));
-            }
-            wakeup.expires_after(sleep);
+            wakeup.expires_after(sleep_for(messages::system_now()));
             co_await wakeup.async_wait(use_tuple);
             wake_pending = false;
         }
     }
 
-    net::awaitable<void> park_unconfigured(const messages::outbound_message& row) {
-        messages::send_result r{messages::send_result::outcome::retry, {}, "channel_not_configured",
-                                messages::system_now() + unconfigured_retry};
-        co_await writer.run(
-            [&](messages::store& s) { s.record_send_result(row.id, r, messages::system_now()); });
+    // --- workers
+
+    std::string status_callback_url(const outbound_lane& l, std::int64_t outbound_id) const {
+        return public_url + "/webhooks/" + l.id() + "/status?m=" + std::to_string(outbound_id);
     }
 
-    net::awaitable<void> pace(lane& l) {
-        if (l.interval == steady::duration::zero()) co_return;
-        const auto now = steady::now();
-        const auto slot = std::max(now, l.next_slot);
-        l.next_slot = slot + l.interval;
-        if (slot > now) {
-            net::steady_timer t(strand, slot);
-            co_await t.async_wait(use_tuple);
-        }
+    // Sleeps until `until`, new work or stop (a reply may arrive while waiting for a slot).
+    net::awaitable<void> nap(outbound_lane& l, net::steady_timer& timer, steady::time_point until) {
+        timer.expires_at(until);
+        l.sleepers.push_back(&timer);
+        co_await timer.async_wait(use_tuple);
+        std::erase(l.sleepers, &timer);
     }
 
-    std::string status_callback_url(const lane& l, std::int64_t outbound_id) const {
-        return public_url + "/webhooks/" + l.rt.channel->id + "/status?m=" + std::to_string(outbound_id);
-    }
-
-    net::awaitable<void> worker(lane& l) {
+    net::awaitable<void> worker(outbound_lane& l) {
         auto self = shared_from_this();
         http_connection connection(strand, *l.origin, tls);
+        net::steady_timer timer(strand);
         while (!stopping) {
             if (l.backlog.empty()) {
-                ++l.idle;
                 notify_loop();
-                co_await l.work_available.async_wait(use_tuple);
-                --l.idle;
+                co_await nap(l, timer, steady::time_point::max());
                 continue;
             }
+            if (l.paused(messages::system_now())) {
+                co_await hold_backlog(l);
+                continue;
+            }
+            const bool broadcast = l.backlog.front().priority == outbound_priority::broadcast;
+            const auto now = steady::now();
+            if (const auto ready = l.pacer.ready_at(broadcast); ready > now) {
+                co_await nap(l, timer, ready);
+                continue;
+            }
+            l.pacer.take(now, broadcast);
             auto message = std::move(l.backlog.front());
             l.backlog.pop_front();
-            // Refill before the workers run dry, so a claim overlaps with the sends.
-            if (l.backlog.size() == settings.workers_per_channel) notify_loop();
-            if (messages::system_now() < l.paused_until) {
-                co_await hold_for_pause(l, message);
-                continue;
-            }
-            co_await pace(l);
+            // Ask for more before the workers run dry, so a claim overlaps with the sends.
+            if (l.backlog.size() == l.sizes.refill_at) notify_loop();
+            ++in_flight;
             co_await send_one(l, connection, message);
+            --in_flight;
         }
     }
 
-    // The channel is paused: the message goes back to the outbox until the pause ends.
-    net::awaitable<void> hold_for_pause(lane& l, const messages::outbound_message& m) {
-        messages::send_result r{messages::send_result::outcome::credentials_rejected, {},
-                                "channel_paused", l.paused_until};
-        co_await writer.run(
-            [&](messages::store& s) { s.record_send_result(m.id, r, messages::system_now()); });
+    // The channel is paused: claimed rows go back to the queue until the pause ends, without
+    // using up an attempt.
+    net::awaitable<void> hold_backlog(outbound_lane& l) {
+        std::vector<std::int64_t> ids;
+        for (const auto& m : l.backlog) ids.push_back(m.id);
+        l.backlog.clear();
+        const auto until = l.paused_until;
+        co_await writer.run([&, ids](messages::store& s) {
+            for (const auto id : ids) s.return_unsent(id, until, held_reason, messages::system_now());
+        });
     }
 
-    net::awaitable<void> send_one(lane& l, http_connection& connection,
+    void pause(outbound_lane& l, const messages::send_result& r, messages::timestamp now,
+               steady::time_point started) {
+        const auto until = settings.credentials_pause.count() > 0 ? now + settings.credentials_pause : r.retry_at;
+        if (l.paused(now) && started < l.pause_began) return;  // refused before the pause began
+        const bool first = !l.paused(now);
+        l.paused_until = std::max(l.paused_until, until);
+        l.pause_began = steady::now();
+        l.pause_unresolved = true;
+        if (first)
+            log_event(log_level::error, "channel.paused",
+                      {{"channel", l.id()}, {"error_code", r.error_code},
+                       {"alert", "the provider refused the channel's credentials; renew them"},
+                       {"retry_in_s", std::chrono::duration_cast<std::chrono::seconds>(l.paused_until - now).count()}});
+    }
+
+    net::awaitable<void> send_one(outbound_lane& l, http_connection& connection,
                                   const messages::outbound_message& m) {
         const auto started = steady::now();
         auto spec = l.rt.adapter->build_send(m, send_context{status_callback_url(l, m.id)});
         auto response = co_await connection.send(spec, settings.request_timeout);
         const auto answered = steady::now();
         const auto now = messages::system_now();
-        auto r = l.rt.adapter->interpret_send(response, now, m.attempts, settings.max_attempts);
-        if (r.kind == messages::send_result::outcome::credentials_rejected) {
-            l.paused_until = r.retry_at;
-            log_event(log_level::error, "channel.paused",
-                      {{"channel", l.rt.channel->id}, {"error_code", r.error_code},
-                       {"alert", "the provider refused the channel's credentials; renew them"},
-                       {"retry_in_s", std::chrono::duration_cast<std::chrono::seconds>(r.retry_at - now).count()}});
+        const auto& adapter = *l.rt.adapter;
+        auto r = adapter.interpret_send(response, now, m.attempts, settings.max_attempts);
+        // A failure that more attempts would have retried is a dead letter, not a permanent error.
+        const bool dead_letter =
+            r.kind == outcome::failed && adapter.interpret_send(response, now, m.attempts, INT_MAX).kind == outcome::retry;
+        // The provider asks the whole account to slow down: nothing goes on this channel before then.
+        if ((response.status == 429 || response.status == 503) && !response.retry_after.empty()) {
+            if (const auto wait = parse_retry_after(response.retry_after)) l.pacer.hold_until(answered + *wait);
         }
-        auto failure = co_await writer.run(
-            [&](messages::store& s) { s.record_send_result(m.id, r, now); });
-        static constexpr const char* outcome_names[] = {"sent", "retry", "failed", "recipient_opted_out",
-                                                        "credentials_rejected"};
-        log_event(r.kind == messages::send_result::outcome::sent ? log_level::info : log_level::warn,
-                  "outbound.attempt",
-                  {{"outbound", m.id}, {"channel", l.rt.channel->id}, {"attempt", m.attempts},
-                   {"outcome", outcome_names[static_cast<int>(r.kind)]}, {"error_code", r.error_code},
-                   {"http_status", response.status}, {"recorded", !failure},
-                   {"provider_ms", std::chrono::duration<double, std::milli>(answered - started).count()},
-                   {"ms", std::chrono::duration<double, std::milli>(steady::now() - started).count()}});
+        bool resumed = false;
+        if (r.kind == outcome::credentials_rejected) {
+            pause(l, r, now, started);
+            l.wake_workers();  // they hold the claimed rows
+        } else if (r.kind == outcome::sent && l.pause_unresolved && started >= l.pause_began) {
+            l.paused_until = {};
+            l.pause_unresolved = false;
+            resumed = true;
+            log_event(log_level::info, "channel.resumed", {{"channel", l.id()}, {"reason", "a send succeeded"}});
+        }
+        const auto held_until = l.paused_until;
+        auto failure = co_await writer.run([&](messages::store& s) {
+            if (r.kind == outcome::credentials_rejected) s.return_unsent(m.id, held_until, held_reason, now);
+            else if (dead_letter) s.record_dead_letter(m.id, r.error_code, now);
+            else s.record_send_result(m.id, r, now);
+            if (resumed) s.release_held(l.id(), held_reason, now);
+        });
+        if (resumed) notify_loop();
+        nlohmann::json fields{{"outbound", m.id}, {"channel", l.id()}, {"attempt", m.attempts},
+                              {"outcome", outcome_name(r.kind, dead_letter)}, {"error_code", r.error_code},
+                              {"http_status", response.status}, {"recorded", !failure},
+                              {"provider_ms", ms_between(started, answered)},
+                              {"ms", ms_between(started, steady::now())}};
+        if (response.error) fields["network_error"] = response.error.message();
+        log_event(r.kind == outcome::sent ? log_level::info : log_level::warn, "outbound.attempt",
+                  std::move(fields));
+    }
+
+    // --- stop: claimed rows that no worker took go back to the queue
+
+    void release_backlogs() {
+        std::vector<messages::outbound_message> rows;
+        for (auto& l : lanes) {
+            for (auto& m : l->backlog) rows.push_back(std::move(m));
+            l->backlog.clear();
+            l->wake_workers();
+        }
+        if (rows.empty()) return;
+        writer.submit(
+            [rows = std::move(rows)](messages::store& s) {
+                const auto now = messages::system_now();
+                for (const auto& m : rows) s.return_unsent(m.id, now, m.error_code, now);
+            },
+            [](std::exception_ptr) {});
     }
 };
 
 dispatcher::dispatcher(net::io_context& io, store_writer& writer, std::vector<channel_runtime> channels,
                        std::string public_url, dispatcher_settings settings)
     : state_(std::make_shared<state>(io, writer, std::move(public_url), settings)) {
-    for (auto& rt : channels) state_->lanes.push_back(std::make_unique<lane>(state_->strand, std::move(rt)));
+    for (auto& rt : channels) {
+        const auto sizes = size_lane(rt.channel->sends_per_second, settings.workers_per_channel,
+                                     settings.max_workers_per_channel);
+        state_->lanes.push_back(std::make_unique<outbound_lane>(std::move(rt), sizes, settings.broadcast_share));
+    }
 }
 
 dispatcher::~dispatcher() = default;
@@ -246,11 +329,12 @@ void dispatcher::start() {
     for (auto& l : s->lanes) {
         if (!l->usable()) {
             log_event(log_level::warn, "channel.not_configured",
-                      {{"channel", l->rt.channel->id}, {"missing", l->rt.missing},
-                       {"effect", "its webhooks answer 503 until these environment variables are set"}});
+                      {{"channel", l->id()}, {"missing", l->rt.missing},
+                       {"effect", "its webhooks answer 503 and its replies stay queued until these "
+                                  "environment variables are set"}});
             continue;
         }
-        for (std::size_t i = 0; i < s->settings.workers_per_channel; ++i)
+        for (std::size_t i = 0; i < l->sizes.workers; ++i)
             net::co_spawn(s->strand, s->worker(*l), log_failure);
     }
 }
@@ -263,11 +347,15 @@ void dispatcher::set_public_url(std::string url) {
     net::post(state_->strand, [s = state_, url = std::move(url)]() mutable { s->public_url = std::move(url); });
 }
 
+std::size_t dispatcher::sends_in_flight() const {
+    return state_->in_flight.load();
+}
+
 void dispatcher::stop() {
     net::post(state_->strand, [s = state_] {
         s->stopping = true;
         s->wakeup.cancel();
-        for (auto& l : s->lanes) l->work_available.cancel();
+        s->release_backlogs();
     });
 }
 

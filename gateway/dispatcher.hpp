@@ -1,8 +1,11 @@
-// Sends the durable outbox through the providers' APIs. One claim loop takes due rows (most
-// urgent priority first) only as fast as idle workers can take them, so a queued broadcast
-// never stands in front of a reply that arrives later. Workers keep their connections alive,
-// respect each channel's rate, and record every outcome through the store writer. A crash
-// leaves claimed rows "sending"; start() queues them again (at-least-once delivery).
+// Sends the durable outbox through the providers' APIs. Each channel is a lane: a claim loop
+// takes the lane's due rows (most urgent priority first) only as far as its short look-ahead
+// allows, plus a reserve for urgent rows, so a queued broadcast never stands in front of a reply
+// that arrives later. Workers keep their connections alive, take the most urgent message when
+// the channel's rate (and, for broadcasts, their share of it) allows, and record every outcome
+// through the store writer. Refused credentials pause the lane; a 429/503 Retry-After holds it.
+// A crash leaves claimed rows "sending": start() marks them unknown and waits `reconcile_after`
+// for their status callbacks before sending them again (counted as possible duplicates).
 // All of its coroutines run on one strand; wake() may be called from any thread.
 #pragma once
 
@@ -20,9 +23,20 @@
 namespace cwc::gateway {
 
 struct dispatcher_settings {
+    // Concurrent sends (each on its own kept-alive connection) per channel: enough for a quarter
+    // of a second of the channel's rate, within these bounds; unlimited channels get the most.
     std::size_t workers_per_channel = 4;
+    std::size_t max_workers_per_channel = 16;
     std::chrono::milliseconds request_timeout{15000};
     int max_attempts = 8;
+    // After a crash, how long a send whose outcome is unknown waits for its status callback
+    // before it is sent again.
+    std::chrono::seconds reconcile_after{10};
+    // How long a channel pauses when the provider refuses its credentials; 0: as long as the
+    // adapter says (send_outcomes: 5 minutes).
+    std::chrono::seconds credentials_pause{0};
+    // Broadcasts use at most this share of a channel's rate (config: channel.broadcast_share).
+    double broadcast_share = 0.5;
 };
 
 class dispatcher {
@@ -33,8 +47,13 @@ public:
 
     void start();
     void wake();  // new rows were committed: look at the outbox now
-    void stop();  // workers finish their current send, nothing new is claimed
+    // Workers finish their current send, nothing new is claimed, and claimed rows not yet sent
+    // go back to the queue (their claim does not count as an attempt).
+    void stop();
     void set_public_url(std::string url);
+    // Sends waiting for the provider's answer or for their outcome to be recorded (any thread):
+    // a graceful shutdown waits for them, so they are not left unknown.
+    std::size_t sends_in_flight() const;
 
 private:
     struct state;

@@ -1,5 +1,6 @@
 // The durable outbox of the SQLite store: enqueue, claim for sending, record what the provider
-// said, apply status callbacks without ever moving a status backwards, recover after a crash.
+// said, apply status callbacks without ever moving a status backwards. Crash recovery and the
+// operator's view are in sqlite_outbox_recovery.cpp.
 #include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_store.hpp"
 
@@ -12,11 +13,12 @@ using sqlite::connection;
 using sqlite::query;
 
 // A person reads their replies in the order they were queued: a message is not due while an
-// earlier one to the same contact, at least as urgent, is still queued or being sent (a safety
-// reply never waits behind a broadcast).
+// earlier one to the same contact, at least as urgent, is still queued, being sent or unknown
+// after a crash (a safety reply never waits behind a broadcast). The status list is the one of
+// the partial index outbox_pending_contact, so the index serves it.
 constexpr std::string_view in_turn =
     "NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.contact_id = outbox.contact_id "
-    "AND earlier.id < outbox.id AND earlier.status IN ('queued', 'sending') "
+    "AND earlier.id < outbox.id AND earlier.status IN ('queued', 'sending', 'unknown') "
     "AND earlier.priority <= outbox.priority)";
 
 constexpr std::string_view outbound_columns =
@@ -25,6 +27,9 @@ constexpr std::string_view outbound_columns =
     "FROM outbox ";
 
 outbound_status status_from_text(const std::string& text) {
+    // 'unknown' exists only in the store: a send a crash interrupted, to the rest of the code
+    // still a message being sent (it is neither queued nor reported on).
+    if (text == "unknown") return outbound_status::sending;
     const auto s = parse_outbound_status(text);
     if (!s) throw store_error("sqlite: outbox row with unknown status '" + text + "'");
     return *s;
@@ -94,16 +99,19 @@ std::int64_t sqlite_store::enqueue(const outbound_message& m) {
     return db_->last_insert_id();
 }
 
-std::vector<outbound_message> sqlite_store::claim_due(timestamp now, std::size_t limit) {
+std::vector<outbound_message> sqlite_store::claim_due(std::string_view channel_id, timestamp now,
+                                                     std::size_t limit,
+                                                     outbound_priority least_urgent) {
     sqlite::write_scope tx{*db_};
-    // INDEXED BY: walking (status, priority, next_attempt_at) in order stops after `limit` rows;
-    // the planner would otherwise pick outbox_due and sort every due row first.
+    // INDEXED BY: walking (channel, status, priority, next_attempt_at) in order stops after
+    // `limit` rows; the planner would otherwise pick outbox_due and sort every due row first.
     auto due = select_outbound(*db_,
-                               "INDEXED BY outbox_claim "
-                               "WHERE status = 'queued' AND next_attempt_at <= ?1 AND " +
+                               "INDEXED BY outbox_claim WHERE channel_id = ?1 AND status = 'queued' "
+                               "AND priority <= ?2 AND next_attempt_at <= ?3 AND " +
                                    std::string(in_turn) +
-                                   " ORDER BY priority, next_attempt_at, id LIMIT ?2",
-                               to_unix_ms(now), static_cast<std::int64_t>(limit));
+                                   " ORDER BY priority, next_attempt_at, id LIMIT ?4",
+                               channel_id, static_cast<int>(least_urgent), to_unix_ms(now),
+                               static_cast<std::int64_t>(limit));
     for (outbound_message& m : due) {
         db_->prepare(
                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?2 "
@@ -117,12 +125,13 @@ std::vector<outbound_message> sqlite_store::claim_due(timestamp now, std::size_t
     return due;
 }
 
-std::optional<timestamp> sqlite_store::next_due() {
-    // ORDER BY + LIMIT walks the (status, next_attempt_at) index and stops at the first row
-    // that is not waiting for an earlier one; MIN() would test every queued row.
+std::optional<timestamp> sqlite_store::next_due(std::string_view channel_id) {
+    // ORDER BY + LIMIT walks the (channel, status, next_attempt_at) index and stops at the first
+    // row that is not waiting for an earlier one; MIN() would test every queued row.
     query q = db_->prepare("SELECT next_attempt_at FROM outbox INDEXED BY outbox_due "
-                           "WHERE status = 'queued' AND " + std::string(in_turn) +
-                           " ORDER BY next_attempt_at LIMIT 1");
+                           "WHERE channel_id = ?1 AND status = 'queued' AND " +
+                               std::string(in_turn) + " ORDER BY next_attempt_at LIMIT 1",
+                           channel_id);
     if (!q.step() || q.is_null(0)) return std::nullopt;
     return from_unix_ms(q.int_at(0));
 }
@@ -144,9 +153,18 @@ void sqlite_store::record_send_result(std::int64_t outbound_id, const send_resul
                 .run();
             break;
         case outcome::retry:
-        case outcome::credentials_rejected:  // waits for the channel to be fixed; not failed
             db_->prepare(std::string{"UPDATE outbox SET status = 'queued', next_attempt_at = ?2, "
                                      "error_code = ?3, updated_at = ?4 WHERE id = ?1 AND "} +
+                             std::string{not_yet_sent},
+                         outbound_id, to_unix_ms(r.retry_at), r.error_code, at)
+                .run();
+            break;
+        case outcome::credentials_rejected:
+            // Waits for the channel to be fixed; the refusal was the channel's, not the
+            // message's, so it does not use up one of the message's attempts.
+            db_->prepare(std::string{"UPDATE outbox SET status = 'queued', next_attempt_at = ?2, "
+                                     "error_code = ?3, updated_at = ?4, "
+                                     "attempts = MAX(attempts - 1, 0) WHERE id = ?1 AND "} +
                              std::string{not_yet_sent},
                          outbound_id, to_unix_ms(r.retry_at), r.error_code, at)
                 .run();
@@ -224,15 +242,6 @@ bool sqlite_store::apply_delivery_status_for(std::int64_t outbound_id,
     return advance_status(*db_, outbound_id, current, status, error_code, now);
 }
 
-std::size_t sqlite_store::requeue_interrupted(timestamp now) {
-    db_->prepare(
-           "UPDATE outbox SET status = 'queued', next_attempt_at = ?1, updated_at = ?1 "
-           "WHERE status = 'sending'",
-           to_unix_ms(now))
-        .run();
-    return static_cast<std::size_t>(db_->changes());
-}
-
 outbox_counts sqlite_store::count_outbox() {
     outbox_counts counts;
     query q = db_->prepare("SELECT status, COUNT(*) FROM outbox GROUP BY status");
@@ -242,7 +251,7 @@ outbox_counts sqlite_store::count_outbox() {
             case outbound_status::queued:
                 counts.queued += n;
                 break;
-            case outbound_status::sending:
+            case outbound_status::sending:  // and unknown
                 counts.sending += n;
                 break;
             case outbound_status::sent:

@@ -125,6 +125,26 @@ CREATE INDEX outbox_pending_contact ON outbox(contact_id, id) WHERE status IN ('
 -- The next due time without a scan of every queued row (next_due stops at the first one).
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 )sql"},
+    migration{4, R"sql(
+-- A send whose outcome a crash left unknown is status 'unknown' until its status callback
+-- resolves it or its reconcile time (next_attempt_at) passes; it is then sent again and counted
+-- here as a possible duplicate.
+ALTER TABLE outbox ADD COLUMN possible_duplicate INTEGER NOT NULL DEFAULT 0;
+-- Failed after the last attempt (status 'failed'): an operator may queue it again.
+ALTER TABLE outbox ADD COLUMN dead_letter INTEGER NOT NULL DEFAULT 0;
+-- An unknown message still holds back the later ones to the same person.
+DROP INDEX outbox_pending_contact;
+CREATE INDEX outbox_pending_contact ON outbox(contact_id, id)
+  WHERE status IN ('queued', 'sending', 'unknown');
+CREATE INDEX outbox_dead_letters ON outbox(channel_id) WHERE dead_letter = 1;
+CREATE INDEX outbox_unknown ON outbox(next_attempt_at) WHERE status = 'unknown';
+CREATE INDEX outbox_possible_duplicates ON outbox(channel_id) WHERE possible_duplicate = 1;
+-- Each channel claims its own due rows (a full channel must not take the claims of an idle one).
+DROP INDEX outbox_claim;
+DROP INDEX outbox_due;
+CREATE INDEX outbox_claim ON outbox(channel_id, status, priority, next_attempt_at);
+CREATE INDEX outbox_due ON outbox(channel_id, status, next_attempt_at);
+)sql"},
 };
 
 int current_version(connection& db) {

@@ -57,8 +57,10 @@ class sqlite_store final : public store {
     std::uint64_t enqueued_so_far() const override { return enqueued_; }
     void append_audit(const audit_entry& e) override;
 
-    std::vector<outbound_message> claim_due(timestamp now, std::size_t limit) override;
-    std::optional<timestamp> next_due() override;
+    std::vector<outbound_message> claim_due(std::string_view channel_id, timestamp now,
+                                            std::size_t limit,
+                                            outbound_priority least_urgent) override;
+    std::optional<timestamp> next_due(std::string_view channel_id) override;
     // An unknown id is ignored (the row may have been removed by retention meanwhile).
     void record_send_result(std::int64_t outbound_id, const send_result& r, timestamp now) override;
     bool apply_delivery_status(std::string_view channel_id, std::string_view provider_message_id,
@@ -67,9 +69,21 @@ class sqlite_store final : public store {
     bool apply_delivery_status_for(std::int64_t outbound_id, std::string_view provider_message_id,
                                    outbound_status status, std::string_view error_code,
                                    timestamp now) override;
-    std::size_t requeue_interrupted(timestamp now) override;
     // read counts as delivered and undelivered as failed.
     outbox_counts count_outbox() override;
+    std::size_t mark_interrupted(timestamp now, timestamp reconcile_at) override;
+    std::size_t resend_unresolved(timestamp now) override;
+    std::optional<timestamp> next_unresolved() override;
+    std::size_t count_possible_duplicates() override;
+    void record_dead_letter(std::int64_t outbound_id, std::string_view error_code,
+                            timestamp now) override;
+    void return_unsent(std::int64_t outbound_id, timestamp when, std::string_view reason,
+                       timestamp now) override;
+    std::size_t release_held(std::string_view channel_id, std::string_view reason,
+                             timestamp now) override;
+    std::vector<outbox_channel_report> report_outbox(std::string_view held_reason) override;
+    std::size_t requeue_dead_letters(std::string_view channel_id, timestamp now) override;
+    requeue_outcome requeue_failed(std::int64_t outbound_id, timestamp now) override;
     std::int64_t quarantine(std::string_view channel_id, std::string_view reason,
                             std::string_view raw_body, timestamp now) override;
     void probe_writable() override;

@@ -30,6 +30,18 @@ struct outbox_counts {
     std::size_t queued = 0, sending = 0, sent = 0, delivered = 0, failed = 0;
 };
 
+// One channel's outbox for an operator (`cwc-gateway outbox status`). "unknown": a crash left the
+// send's outcome unknown; "dead_letters": failed after the last attempt, re-queueable; "held":
+// queued while the channel is paused (credentials refused); "possible_duplicates": sent again
+// after a crash although the provider may have had them (delivered or not since).
+struct outbox_channel_report {
+    std::string channel_id;
+    std::size_t queued = 0, sending = 0, unknown = 0, sent = 0, delivered = 0, failed = 0;
+    std::size_t dead_letters = 0, held = 0, possible_duplicates = 0;
+};
+
+enum class requeue_outcome { requeued, not_found, not_failed, opted_out };
+
 class store : public case_lookup {
 public:
     // --- transactions (BEGIN IMMEDIATE … COMMIT; savepoints nest inside)
@@ -62,11 +74,16 @@ public:
     virtual void append_audit(const audit_entry& e) = 0;
 
     // --- outbox (dispatcher)
-    // Marks up to `limit` due queued rows as sending (attempts + 1) and returns them, most urgent
-    // priority first, then oldest. Call inside a transaction.
-    virtual std::vector<outbound_message> claim_due(timestamp now, std::size_t limit) = 0;
-    // Earliest next_attempt_at among queued rows, if any: lets the dispatcher sleep until then.
-    virtual std::optional<timestamp> next_due() = 0;
+    // Marks up to `limit` due queued rows of one channel, no less urgent than `least_urgent`, as
+    // sending (attempts + 1) and returns them, most urgent priority first, then oldest. A row is
+    // not due while an earlier one to the same person, at least as urgent, is queued, sending or
+    // unknown. Call inside a transaction.
+    virtual std::vector<outbound_message> claim_due(std::string_view channel_id, timestamp now,
+                                                    std::size_t limit,
+                                                    outbound_priority least_urgent) = 0;
+    // Earliest next_attempt_at among the channel's queued rows that are in turn, if any: lets
+    // the dispatcher sleep until then.
+    virtual std::optional<timestamp> next_due(std::string_view channel_id) = 0;
     virtual void record_send_result(std::int64_t outbound_id, const send_result& r,
                                     timestamp now) = 0;
     // Applies a provider status callback; returns false if unknown or not a forward move.
@@ -81,9 +98,35 @@ public:
                                            std::string_view provider_message_id,
                                            outbound_status status, std::string_view error_code,
                                            timestamp now) = 0;
-    // After a crash, rows left in "sending" are queued again (at-least-once; see README).
-    virtual std::size_t requeue_interrupted(timestamp now) = 0;
     virtual outbox_counts count_outbox() = 0;
+    // At start-up: rows left "sending" by a crash may or may not have reached the provider. They
+    // become "unknown" until `reconcile_at`, so their status callback can resolve them first;
+    // they still hold back later messages to the same person. Returns how many.
+    virtual std::size_t mark_interrupted(timestamp now, timestamp reconcile_at) = 0;
+    // Unknown rows whose reconcile time has passed are queued again (due now) and counted as
+    // possible duplicates. Returns how many.
+    virtual std::size_t resend_unresolved(timestamp now) = 0;
+    // The earliest reconcile time of the unknown rows, if any.
+    virtual std::optional<timestamp> next_unresolved() = 0;
+    // Messages sent again after a crash left them unknown, ever (the start-up log reports it).
+    virtual std::size_t count_possible_duplicates() = 0;
+    // Failed after the last attempt: status failed, kept as a dead letter for `outbox requeue`.
+    virtual void record_dead_letter(std::int64_t outbound_id, std::string_view error_code,
+                                    timestamp now) = 0;
+    // A claimed row that never reached the provider (shutdown, paused channel) is queued again
+    // for `when`, and its claim does not count as an attempt. `reason` becomes its error code.
+    virtual void return_unsent(std::int64_t outbound_id, timestamp when, std::string_view reason,
+                               timestamp now) = 0;
+    // The channel works again: rows held for its pause (error code `reason`) are due now.
+    virtual std::size_t release_held(std::string_view channel_id, std::string_view reason,
+                                     timestamp now) = 0;
+    // Per channel, ordered by channel id; `held_reason` is the error code held rows carry.
+    virtual std::vector<outbox_channel_report> report_outbox(std::string_view held_reason) = 0;
+    // Dead letters (of one channel, or all when empty) are queued again with fresh attempts.
+    virtual std::size_t requeue_dead_letters(std::string_view channel_id, timestamp now) = 0;
+    // One failed message queued again with fresh attempts; an unsolicited message to a person
+    // who opted out stays failed.
+    virtual requeue_outcome requeue_failed(std::int64_t outbound_id, timestamp now) = 0;
 
     // An authenticated webhook we could not parse: kept raw (table quarantine: id, channel_id,
     // received_at, reason, body) for an operator, so the provider can be answered 2xx.

@@ -146,7 +146,8 @@ TEST_CASE("the dispatcher is woken after commits that queued messages, and only 
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         CHECK(wakes.load() == 1);
 
-        writer.submit([](messages::store& s) { s.claim_due(t0 + std::chrono::hours(1), 10); }, finish);
+        writer.submit([](messages::store& s) { s.claim_due("sms", t0 + std::chrono::hours(1), 10, messages::outbound_priority::broadcast); },
+                      finish);
         REQUIRE(done.wait_for(3));
     }
     CHECK(wakes.load() == 1);

@@ -1,5 +1,5 @@
-// SQLite outbox: claim order, send results, monotonic status callbacks, provider opt-outs and
-// recovery of messages left "sending" by a crash.
+// SQLite outbox: claim order, send results, monotonic status callbacks and provider opt-outs
+// (crash recovery and dead letters: sqlite_outbox_recovery_test.cpp).
 #include "messages/sqlite_store.hpp"
 #include "tests/messages/temp_db.hpp"
 
@@ -44,7 +44,7 @@ struct outbox_fixture {
     // A message claimed and reported sent with provider id `sid`.
     std::int64_t sent(const std::string& sid) {
         const auto id = add("hi", outbound_priority::reply, t0);
-        s.claim_due(t0, 100);
+        s.claim_due("sms", t0, 100, outbound_priority::broadcast);
         s.record_send_result(id, {send_result::outcome::sent, sid, "", {}}, t0);
         return id;
     }
@@ -63,7 +63,7 @@ TEST_CASE("enqueue stores a queued message; a zero next attempt means now") {
     CHECK(m->priority == outbound_priority::answer);
     CHECK(m->text == "hola");
     CHECK(m->next_attempt_at == t0 + milliseconds{7});
-    CHECK(f.s.next_due() == t0 + milliseconds{7});
+    CHECK(f.s.next_due("sms") == t0 + milliseconds{7});
     raw_db raw{f.file.path()};
     CHECK(raw.integer("SELECT updated_at FROM outbox") == to_unix_ms(t0) + 7);
 }
@@ -75,10 +75,10 @@ TEST_CASE("claim_due takes the most urgent priority first, then the oldest") {
     const auto safety = f.add("safety", outbound_priority::safety, t0 + milliseconds{20});
     const auto reply_early = f.add("reply early", outbound_priority::reply, t0 + milliseconds{5});
     const auto not_due = f.add("later", outbound_priority::safety, t0 + milliseconds{1000});
-    CHECK(f.s.next_due() == t0);
+    CHECK(f.s.next_due("sms") == t0);
 
     const timestamp now = t0 + milliseconds{100};
-    auto first = f.s.claim_due(now, 3);
+    auto first = f.s.claim_due("sms", now, 3, outbound_priority::broadcast);
     REQUIRE(first.size() == 3);
     CHECK(first[0].id == safety);
     CHECK(first[1].id == reply_early);
@@ -88,13 +88,37 @@ TEST_CASE("claim_due takes the most urgent priority first, then the oldest") {
         CHECK(m.attempts == 1);
         CHECK(f.status_of(m.id) == outbound_status::sending);
     }
-    auto second = f.s.claim_due(now, 3);
+    auto second = f.s.claim_due("sms", now, 3, outbound_priority::broadcast);
     REQUIRE(second.size() == 1);
     CHECK(second[0].id == broadcast);
-    CHECK(f.s.claim_due(now, 3).empty());
-    CHECK(f.s.next_due() == t0 + milliseconds{1000});
+    CHECK(f.s.claim_due("sms", now, 3, outbound_priority::broadcast).empty());
+    CHECK(f.s.next_due("sms") == t0 + milliseconds{1000});
     CHECK(f.status_of(not_due) == outbound_status::queued);
-    CHECK(f.s.claim_due(t0 + milliseconds{1000}, 0).empty());
+    CHECK(f.s.claim_due("sms", t0 + milliseconds{1000}, 0, outbound_priority::broadcast).empty());
+}
+
+TEST_CASE("each channel claims its own rows; an urgent-only claim leaves the broadcasts queued") {
+    outbox_fixture f;
+    const auto broadcast = f.add("campaign", outbound_priority::broadcast, t0);
+    const auto answer = f.add("answer", outbound_priority::answer, t0);
+    auto whatsapp = f.s.find_outbound(f.add("wa reply", outbound_priority::safety, t0)).value();
+    raw_db raw{f.file.path()};
+    raw.exec("UPDATE outbox SET channel_id = 'wa' WHERE id = " + std::to_string(whatsapp.id));
+    CHECK(f.s.next_due("wa") == t0);
+
+    auto urgent = f.s.claim_due("sms", t0, 10, outbound_priority::answer);
+    REQUIRE(urgent.size() == 1);
+    CHECK(urgent[0].id == answer);
+    CHECK(f.status_of(broadcast) == outbound_status::queued);
+    CHECK(f.status_of(whatsapp.id) == outbound_status::queued);  // another channel's row
+    auto rest = f.s.claim_due("sms", t0, 10, outbound_priority::broadcast);
+    REQUIRE(rest.size() == 1);
+    CHECK(rest[0].id == broadcast);
+    CHECK(f.s.next_due("sms") == std::nullopt);
+    auto wa = f.s.claim_due("wa", t0, 10, outbound_priority::broadcast);
+    REQUIRE(wa.size() == 1);
+    CHECK(wa[0].id == whatsapp.id);
+    CHECK(f.s.claim_due("none", t0, 10, outbound_priority::broadcast).empty());
 }
 
 TEST_CASE("one person's messages are sent in turn; a safety reply does not wait behind a broadcast") {
@@ -106,30 +130,30 @@ TEST_CASE("one person's messages are sent in turn; a safety reply does not wait 
     const auto safety = f.add_for(one, "hotline", outbound_priority::safety, t0);
     const auto other = f.add("someone else", outbound_priority::reply, t0);
 
-    auto first = f.s.claim_due(t0, 10);
+    auto first = f.s.claim_due("sms", t0, 10, outbound_priority::broadcast);
     REQUIRE(first.size() == 3);
     CHECK(first[0].id == safety);  // earlier messages are less urgent: it does not wait for them
     CHECK(first[1].id == notice);
     CHECK(first[2].id == other);  // another person is not held up by this one
     CHECK(f.status_of(menu) == outbound_status::queued);  // waits for the notice
-    CHECK(f.s.next_due() == std::nullopt);  // nothing can be claimed until a send finishes
+    CHECK(f.s.next_due("sms") == std::nullopt);  // nothing can be claimed until a send finishes
 
     // The notice must be retried: the menu keeps waiting, even once its own time has come.
     const timestamp retry_at = t0 + milliseconds{5000};
     f.s.record_send_result(notice, {send_result::outcome::retry, "", "http_503", retry_at}, t0);
-    CHECK(f.s.claim_due(t0 + milliseconds{10}, 10).empty());
-    CHECK(f.s.next_due() == retry_at);
-    auto retried = f.s.claim_due(retry_at, 10);
+    CHECK(f.s.claim_due("sms", t0 + milliseconds{10}, 10, outbound_priority::broadcast).empty());
+    CHECK(f.s.next_due("sms") == retry_at);
+    auto retried = f.s.claim_due("sms", retry_at, 10, outbound_priority::broadcast);
     REQUIRE(retried.size() == 1);
     CHECK(retried[0].id == notice);
     f.s.record_send_result(notice, {send_result::outcome::sent, "SM-n", "", {}}, retry_at);
 
-    auto next = f.s.claim_due(retry_at, 10);
+    auto next = f.s.claim_due("sms", retry_at, 10, outbound_priority::broadcast);
     REQUIRE(next.size() == 1);
     CHECK(next[0].id == menu);
     // A failed message does not block the person's later ones for ever.
     f.s.record_send_result(menu, {send_result::outcome::failed, "", "30003", {}}, retry_at);
-    auto last = f.s.claim_due(retry_at, 10);
+    auto last = f.s.claim_due("sms", retry_at, 10, outbound_priority::broadcast);
     REQUIRE(last.size() == 1);
     CHECK(last[0].id == broadcast);
 }
@@ -139,7 +163,7 @@ TEST_CASE("send results: sent, retry, failed") {
     const auto a = f.add("a", outbound_priority::reply, t0);
     const auto b = f.add("b", outbound_priority::reply, t0);
     const auto c = f.add("c", outbound_priority::reply, t0);
-    REQUIRE(f.s.claim_due(t0, 10).size() == 3);
+    REQUIRE(f.s.claim_due("sms", t0, 10, outbound_priority::broadcast).size() == 3);
 
     f.s.record_send_result(a, {send_result::outcome::sent, "SM-a", "", {}}, t0);
     CHECK(f.status_of(a) == outbound_status::sent);
@@ -151,8 +175,8 @@ TEST_CASE("send results: sent, retry, failed") {
     CHECK(retried.status == outbound_status::queued);
     CHECK(retried.next_attempt_at == retry_at);
     CHECK(retried.error_code == "http_503");
-    CHECK(f.s.claim_due(retry_at - milliseconds{1}, 10).empty());
-    auto again = f.s.claim_due(retry_at, 10);
+    CHECK(f.s.claim_due("sms", retry_at - milliseconds{1}, 10, outbound_priority::broadcast).empty());
+    auto again = f.s.claim_due("sms", retry_at, 10, outbound_priority::broadcast);
     REQUIRE(again.size() == 1);
     CHECK(again[0].attempts == 2);
 
@@ -206,7 +230,7 @@ TEST_CASE("a status callback records its error code") {
 TEST_CASE("a callback addressed by our id may overtake the send result") {
     outbox_fixture f;
     const auto id = f.add("hi", outbound_priority::reply, t0);
-    REQUIRE(f.s.claim_due(t0, 1).size() == 1);
+    REQUIRE(f.s.claim_due("sms", t0, 1, outbound_priority::broadcast).size() == 1);
     CHECK(f.s.apply_delivery_status_for(id, "SM1", outbound_status::delivered, "", t0));
     CHECK(f.s.find_outbound(id)->provider_message_id == "SM1");
     f.s.record_send_result(id, {send_result::outcome::sent, "SM1", "", {}}, t0);
@@ -219,7 +243,7 @@ TEST_CASE("a callback addressed by our id may overtake the send result") {
 TEST_CASE("a provider opt-out (Twilio 21610) fails the message and opts the contact out") {
     outbox_fixture f;
     const auto id = f.add("broadcast", outbound_priority::broadcast, t0);
-    REQUIRE(f.s.claim_due(t0, 1).size() == 1);
+    REQUIRE(f.s.claim_due("sms", t0, 1, outbound_priority::broadcast).size() == 1);
     f.s.record_send_result(id, {send_result::outcome::recipient_opted_out, "", "21610", {}}, t0);
     const auto m = f.s.find_outbound(id).value();
     CHECK(m.status == outbound_status::failed);
@@ -235,24 +259,6 @@ TEST_CASE("a provider opt-out (Twilio 21610) fails the message and opts the cont
     CHECK_FALSE(f.s.verify_audit_chain().has_value());
 }
 
-TEST_CASE("requeue_interrupted puts messages left sending back in the queue") {
-    outbox_fixture f;
-    const auto a = f.add("a", outbound_priority::reply, t0);
-    const auto b = f.add("b", outbound_priority::reply, t0);
-    const auto c = f.add("c", outbound_priority::reply, t0);
-    REQUIRE(f.s.claim_due(t0, 2).size() == 2);  // a and b; c stays queued
-    const timestamp restart = t0 + milliseconds{60'000};
-    CHECK(f.s.requeue_interrupted(restart) == 2);
-    for (const auto id : {a, b}) {
-        const auto m = f.s.find_outbound(id).value();
-        CHECK(m.status == outbound_status::queued);
-        CHECK(m.next_attempt_at == restart);
-        CHECK(m.attempts == 1);  // the interrupted attempt still counts
-    }
-    CHECK(f.s.find_outbound(c)->next_attempt_at == t0);
-    CHECK(f.s.requeue_interrupted(restart) == 0);
-}
-
 TEST_CASE("count_outbox groups by status") {
     outbox_fixture f;
     f.add("queued", outbound_priority::reply, t0 + milliseconds{5});
@@ -264,7 +270,7 @@ TEST_CASE("count_outbox groups by status") {
     f.s.apply_delivery_status("sms", "SM3", outbound_status::read, "", t0);
     f.s.apply_delivery_status("sms", "SM4", outbound_status::undelivered, "", t0);
     f.add("sending", outbound_priority::reply, t0);
-    f.s.claim_due(t0, 10);
+    f.s.claim_due("sms", t0, 10, outbound_priority::broadcast);
     const outbox_counts n = f.s.count_outbox();
     CHECK(n.queued == 1);
     CHECK(n.sending == 1);
