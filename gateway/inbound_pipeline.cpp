@@ -38,16 +38,22 @@ void audit(messages::store& s, messages::timestamp at, const std::string& actor,
     s.append_audit({at, actor, std::move(action), std::move(subject), detail.dump()});
 }
 
-void queue_replies(messages::store& s, const messages::contact& c, const config::channel& channel,
+// Queues the replies; returns [{id, priority}] for the message's audit entry.
+json queue_replies(messages::store& s, const messages::contact& c, const config::channel& channel,
                    std::int64_t inbound_id, const std::vector<handlers::reply>& replies,
                    messages::timestamp now, inbound_result& out) {
+    json queued = json::array();
     for (const auto& r : replies) {
         auto id = s.enqueue(make_reply(c, channel, inbound_id, r, now));
-        audit(s, now, "system", "outbound.queued", "outbound:" + std::to_string(id),
-              {{"channel", channel.id}, {"contact", c.pseudonym},
-               {"inbound", inbound_id}, {"priority", static_cast<int>(r.priority)}});
+        queued.push_back({{"id", id}, {"priority", static_cast<int>(r.priority)}});
         out.replies.push_back(r.text);
     }
+    return queued;
+}
+
+// Consent changes get entries of their own: they are what an auditor looks for first.
+bool is_consent_event(const std::string& e) {
+    return e == "contact.opted_out" || e == "contact.opted_in";
 }
 
 }  // namespace
@@ -88,29 +94,34 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         // The message is kept and marked failed; the person gets a short apology, not silence.
         out.handler_failed = true;
         out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::failed);
-        audit(store, now, actor, "inbound.failed", "inbound:" + std::to_string(out.inbound_id),
-              {{"channel", channel.id}});
         contact.last_inbound_at = now;
         store.save_contact(contact);
         const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
-        queue_replies(store, contact, channel, out.inbound_id, {{cfg.text("apology", lang)}}, now,
-                      out);
+        auto queued = queue_replies(store, contact, channel, out.inbound_id,
+                                    {{cfg.text("apology", lang)}}, now, out);
+        audit(store, now, actor, "inbound.failed", "inbound:" + std::to_string(out.inbound_id),
+              {{"channel", channel.id}, {"outbound", std::move(queued)}});
         return out;
     }
 
+    // One audit entry tells what the message did (state change, events, replies queued); case
+    // openings and consent changes get their own entries.
     auto& r = *result;
     out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::handled);
-    audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id),
-          {{"channel", channel.id}, {"segments", messages::count_sms(message.text).segments}});
+    json detail{{"channel", channel.id}, {"segments", messages::count_sms(message.text).segments}};
     if (!(r.contact.state == contact.state)) {
-        audit(store, now, actor, "conversation.state_changed", "contact:" + std::to_string(contact.id),
-              {{"from", contact.state.node + "/" + contact.state.step},
-               {"to", r.contact.state.node + "/" + r.contact.state.step}});
+        detail["state"] = {{"from", contact.state.node + "/" + contact.state.step},
+                           {"to", r.contact.state.node + "/" + r.contact.state.step}};
     }
+    json events = json::array();
     for (const auto& e : r.events) {
         if (e == "case.opened") continue;  // recorded below with the case's coding and deadline
-        audit(store, now, actor, e, "contact:" + std::to_string(contact.id), json::object());
+        if (is_consent_event(e))
+            audit(store, now, actor, e, "contact:" + std::to_string(contact.id), json::object());
+        else
+            events.push_back(e);
     }
+    if (!events.empty()) detail["events"] = std::move(events);
     store.save_contact(r.contact);
     if (r.opened_case) {
         auto c = *r.opened_case;
@@ -121,7 +132,8 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
               {{"type", c.type}, {"category", c.category}, {"sensitive", c.sensitive},
                {"due_at", messages::to_unix_ms(c.due_at)}});
     }
-    queue_replies(store, r.contact, channel, out.inbound_id, r.replies, now, out);
+    detail["outbound"] = queue_replies(store, r.contact, channel, out.inbound_id, r.replies, now, out);
+    audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id), detail);
     return out;
 }
 

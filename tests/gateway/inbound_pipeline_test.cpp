@@ -159,11 +159,17 @@ TEST_CASE("a first message queues the first-contact notice and the main menu") {
     }
     CHECK(queued[0].segments > 1);  // the notice is long and accented: several UCS-2 segments
     CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE outcome = 'handled'") == 1);
+    // One entry says what the message did: notice given, state moved, both replies queued.
     CHECK(p.audit_count("inbound.received") == 1);
-    CHECK(p.audit_count("outbound.queued") == 2);
-    CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE action = 'outbound.queued' AND detail LIKE "
-                  "'%" +
-                  person + "%'") == 0);  // pseudonyms only
+    CHECK(p.count("SELECT COUNT(*) FROM audit_log") == 1);
+    CHECK(p.count("SELECT json_array_length(detail, '$.outbound') FROM audit_log WHERE action = "
+                  "'inbound.received'") == 2);
+    CHECK(p.count("SELECT COUNT(*) FROM audit_log, json_each(audit_log.detail, '$.events') e "
+                  "WHERE e.value = 'contact.notice_given'") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE json_extract(detail, '$.state.to') "
+                  "IS NOT NULL") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%" + person + "%'") ==
+          0);  // pseudonyms only
     CHECK_FALSE(p.store.verify_audit_chain().has_value());
 }
 
@@ -283,7 +289,8 @@ TEST_CASE(
     CHECK(p.count("SELECT COUNT(*) FROM cases") == 2);
     CHECK(p.audit_count("case.opened") == 2);  // one per case, not one from the handler too
     CHECK(p.audit_count("inbound.received") == messages_sent);
-    CHECK(p.audit_count("outbound.queued") == replies_sent);
+    CHECK(p.count("SELECT SUM(json_array_length(detail, '$.outbound')) FROM audit_log") ==
+          replies_sent);
     CHECK(p.count("SELECT COUNT(*) FROM outbox") == replies_sent);
     // Descriptions stay in the case: neither the audit log nor the outbox repeats them.
     CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%oficina%'") == 0);
@@ -364,7 +371,8 @@ TEST_CASE("a handler failure stores the message as failed and queues only the ap
     CHECK(contact->last_inbound_at == p.now);
     CHECK(p.audit_count("inbound.failed") == 1);
     CHECK(p.audit_count("inbound.received") == 0);
-    CHECK(p.audit_count("outbound.queued") == 1);
+    CHECK(p.count("SELECT json_array_length(detail, '$.outbound') FROM audit_log WHERE action = "
+                  "'inbound.failed'") == 1);
     CHECK(p.count("SELECT COUNT(*) FROM cases") == 0);
 
     // The same message retried by the provider is a duplicate, not a second apology.
