@@ -8,8 +8,6 @@
 #include "gateway/webhook_query.hpp"
 #include "messages/text.hpp"
 
-#include <boost/url/parse.hpp>
-
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
@@ -96,15 +94,6 @@ decoded_text decode_text(const std::string& raw, std::string_view coding, std::s
     return {raw};
 }
 
-// The path part of the sendsms base without a trailing '/': "http://proxy/kannel/" → "/kannel".
-std::string path_prefix(std::string_view api_base) {
-    const auto parsed = boost::urls::parse_uri(api_base);
-    if (!parsed) return {};
-    std::string prefix{parsed->encoded_path()};
-    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    return prefix;
-}
-
 std::string header_or_query(const http_request& request, std::string_view header,
                             std::string_view param) {
     if (auto h = request[header]; !h.empty()) return std::string(h);
@@ -137,7 +126,8 @@ std::optional<std::string> utf16be_to_utf8(std::string_view bytes) {
 std::optional<status_update> kannel_delivery_status(std::int64_t outbound_id, int type) {
     status_update u;
     u.outbound_id = outbound_id;
-    // Kannel has no message id of its own for us: our outbox id stands in for it.
+    // Kannel has no message id: our outbox id stands in for it. interpret_send never sees the
+    // outbox id, so a report is what fills it in.
     u.provider_message_id = std::to_string(outbound_id);
     switch (type) {
         case 1: u.status = outbound_status::delivered; break;
@@ -232,7 +222,7 @@ http_request_spec kannel_provider::build_send(const messages::outbound_message& 
     }
     http_request_spec spec;
     spec.method = "GET";
-    spec.target = path_prefix(credentials_.api_base) + "/cgi-bin/sendsms?" + encode_form(query);
+    spec.target = "/cgi-bin/sendsms?" + encode_form(query);  // the client puts api_base's path first
     return spec;
 }
 
