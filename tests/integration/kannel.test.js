@@ -131,6 +131,17 @@ test('a phone texts "hola" through Kannel: stored once, notice and menu arrive w
   // Kannel would have queued such a reply when our 200 arrived, before any of our sendsms calls.
   assert.equal(k.messages.filter((m) => m.to === number).length, rows.length);
   assert.equal(gw.db.count(`select count(*) from inbound_messages where provider_message_id = ${h.sql_string(inbound.provider_message_id)}`), 1);
+
+  // smsbox retrying the same MO (http-request-retry): the same %I gets the same empty 200 and
+  // changes nothing. A non-2xx here would make Kannel retry, or text the phone an error.
+  const replay = await fetch(get_url(TOKEN).replace('%p', encodeURIComponent(number)).replace('%P', OUR)
+    .replace('%b', 'hola').replace('%I', inbound.provider_message_id).replace('%T', '1795491726')
+    .replace('%i', 'FAKE').replace('%c', '0').replace('%C', 'UTF-8'));
+  assert.equal(replay.status, 200);
+  assert.equal(await replay.text(), '');
+  assert.match(replay.headers.get('content-type'), /^text\/plain/);
+  assert.equal(gw.db.count(`select count(*) from inbound_messages where provider_message_id = ${h.sql_string(inbound.provider_message_id)}`), 1);
+  assert.equal(gw.db.count(`select count(*) from outbox where to_address = ${h.sql_string(number)}`), rows.length);
 });
 
 test('a UCS-2 MO (accents, Arabic, emoji) is stored exactly as the phone wrote it', { skip }, async () => {
