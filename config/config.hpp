@@ -61,6 +61,7 @@ struct channel {
     std::vector<std::string> provider_stop_words;
     std::size_t max_body_bytes = 64 * 1024;
     double sends_per_second = 1.0;
+    double broadcast_share = 0.5;  // broadcasts use at most this share of sends_per_second
 
     // The option's value, "" when unset.
     const std::string& option(const std::string& name) const;
@@ -135,6 +136,7 @@ inline constexpr const char* required_texts[] = {
     "status_usage",          // STATUS without a reference
     "status_unknown",        // neutral answer: not found, not yours, or sensitive
     "status_found",          // placeholders: {reference} {status}
+    "unsupported_message",   // a sticker, poll or other kind of message we cannot read
 };
 
 struct config {

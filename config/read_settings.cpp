@@ -107,6 +107,7 @@ void read_channel(const json& value, const std::string& path, reading& r, channe
     if (c.provider_enforces_stop) c.provider_stop_words = twilio_stop_words();  // Twilio only, so far
     o.read_size("max_body_bytes", c.max_body_bytes, 1024, 10 * 1024 * 1024, presence::optional);
     o.read_number("sends_per_second", c.sends_per_second, 0.0, 1000.0, presence::optional);
+    o.read_number("broadcast_share", c.broadcast_share, 0.0, 1.0, presence::optional);
     o.warn_unknown();
 }
 

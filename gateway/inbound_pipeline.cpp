@@ -5,6 +5,7 @@
 #include "gateway/app_log.hpp"
 #include "handlers/conversation.hpp"
 #include "messages/case_reference.hpp"
+#include "messages/phone_number.hpp"
 #include "messages/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -51,6 +52,15 @@ json queue_replies(messages::store& s, const messages::contact& c, const config:
     return queued;
 }
 
+// The person's address, written one way for every channel so one person is one contact: E.164
+// when it is a phone number, the WhatsApp user id when the number is withheld, otherwise as the
+// provider wrote it (short codes, sender ids).
+std::string contact_address(const messages::inbound_message& m, const config::config& cfg) {
+    if (m.from.empty()) return m.sender_user_id;
+    if (auto e164 = messages::normalize_phone(m.from, cfg.default_country)) return *e164;
+    return m.from;
+}
+
 // Consent changes get entries of their own: they are what an auditor looks for first.
 bool is_consent_event(const std::string& e) {
     return e == "contact.opted_out" || e == "contact.opted_in";
@@ -60,24 +70,48 @@ bool is_consent_event(const std::string& e) {
 
 inbound_result process_inbound(messages::store& store, const config::config& cfg,
                                const config::channel& channel,
-                               const messages::inbound_message& message,
+                               const messages::inbound_message& received,
                                const std::function<std::uint64_t()>& entropy) {
     inbound_result out;
-    if (store.inbound_exists(message.channel_id, message.provider_message_id)) {
+    if (store.inbound_exists(received.channel_id, received.provider_message_id)) {
         out.duplicate = true;
         return out;
+    }
+    messages::inbound_message message = received;
+    message.from = contact_address(received, cfg);
+    if (message.part && message.part->total > 1) {
+        auto whole = store.add_message_part(message, message.from);
+        if (!whole) {
+            out.part_pending = true;  // kept; the handlers see the message once it is whole
+            return out;
+        }
+        message.text = std::move(*whole);
+        message.part.reset();
     }
     const auto now = message.received_at;
     auto contact = store.find_or_create_contact(message.from, now);
     out.contact_pseudonym = contact.pseudonym;
     const std::string actor = "contact:" + contact.pseudonym;
 
+    if (message.kind == "unsupported") {
+        // A sticker, a poll, a type we cannot read: kept, and the person is told what works.
+        out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::handled);
+        contact.last_inbound_at = now;
+        store.save_contact(contact);
+        const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
+        auto queued = queue_replies(store, contact, channel, out.inbound_id,
+                                    {{cfg.text("unsupported_message", lang)}}, now, out);
+        audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id),
+              {{"channel", channel.id}, {"kind", message.kind}, {"outbound", std::move(queued)}});
+        return out;
+    }
+
     std::optional<handlers::conversation_result> result;
     for (int attempt = 0; attempt < max_reference_attempts && !result; ++attempt) {
         try {
             handlers::conversation_input in{cfg,  channel, contact,
                                             message.text, now, messages::make_case_reference(entropy()),
-                                            store};
+                                            store, static_cast<int>(message.media.size())};
             auto r = handlers::handle_inbound(in);
             if (r.opened_case && store.find_case(r.opened_case->reference)) continue;  // collision
             result = std::move(r);
@@ -94,6 +128,7 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         // The message is kept and marked failed; the person gets a short apology, not silence.
         out.handler_failed = true;
         out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::failed);
+        for (const auto& a : message.media) store.insert_media(out.inbound_id, a, now);
         contact.last_inbound_at = now;
         store.save_contact(contact);
         const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
@@ -108,7 +143,10 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     // openings and consent changes get their own entries.
     auto& r = *result;
     out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::handled);
+    for (const auto& a : message.media) store.insert_media(out.inbound_id, a, now);
     json detail{{"channel", channel.id}, {"segments", messages::count_sms(message.text).segments}};
+    if (message.kind != "text") detail["kind"] = message.kind;
+    if (!message.media.empty()) detail["media"] = message.media.size();
     if (!(r.contact.state == contact.state)) {
         detail["state"] = {{"from", contact.state.node + "/" + contact.state.step},
                            {"to", r.contact.state.node + "/" + r.contact.state.step}};

@@ -18,6 +18,7 @@ namespace cwc::gateway {
 struct inbound_result {
     bool duplicate = false;       // (channel, provider id) was already stored: nothing changed
     bool handler_failed = false;  // stored as failed; the person gets an apology
+    bool part_pending = false;    // one part of a concatenated SMS kept; the rest is awaited
     std::int64_t inbound_id = 0;
     std::string contact_pseudonym;
     std::string case_reference;      // set when the message completed a case

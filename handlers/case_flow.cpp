@@ -134,8 +134,9 @@ bool continue_flow(turn& t, const config::menu_node& node, std::string_view fold
         }
         return true;
     }
-    // description: a single character (or none) is a slip, not a complaint.
-    if (visible_characters(t.in.text) < 2) {
+    // description: a single character (or none) is a slip, not a complaint; a voice note or a
+    // photo is a description (people who cannot write well complain that way).
+    if (visible_characters(t.in.text) < 2 && t.in.attachments == 0) {
         reprompt(t, node, t.text("description_too_short"));
         return true;
     }

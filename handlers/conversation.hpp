@@ -23,6 +23,7 @@ struct conversation_input {
     messages::timestamp now;
     std::string proposed_reference;      // used if this message completes a case
     messages::case_lookup& cases;        // read-only look-up for STATUS
+    int attachments = 0;  // photos, voice notes, documents: a description may be only these
 };
 
 struct reply {

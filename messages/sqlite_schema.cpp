@@ -145,6 +145,49 @@ DROP INDEX outbox_due;
 CREATE INDEX outbox_claim ON outbox(channel_id, status, priority, next_attempt_at);
 CREATE INDEX outbox_due ON outbox(channel_id, status, next_attempt_at);
 )sql"},
+    migration{5, R"sql(
+-- What a message carried besides its text. Profile names are not kept: nothing needs them.
+ALTER TABLE inbound_messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
+ALTER TABLE inbound_messages ADD COLUMN location_json TEXT;
+-- Photos, voice notes and documents, fetched after the acknowledgement (provider ids expire).
+CREATE TABLE media (
+  id INTEGER PRIMARY KEY,
+  inbound_id INTEGER NOT NULL REFERENCES inbound_messages(id),
+  kind TEXT NOT NULL,
+  provider_media_id TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  mime_type TEXT NOT NULL DEFAULT '',
+  caption TEXT NOT NULL DEFAULT '',
+  filename TEXT NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'stored', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  size_bytes INTEGER,
+  content BLOB,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX media_inbound ON media(inbound_id);
+CREATE INDEX media_pending ON media(next_attempt_at) WHERE status = 'pending';
+-- Parts of concatenated SMS the provider did not reassemble (Vonage). Kept after assembly so a
+-- provider retry of any part (same provider id) is recognised; references are reused by phones,
+-- so only parts not yet assembled are grouped.
+CREATE TABLE message_parts (
+  id INTEGER PRIMARY KEY,
+  channel_id TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  provider_message_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  assembled INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (channel_id, provider_message_id)
+);
+CREATE INDEX message_parts_open ON message_parts(channel_id, sender, reference) WHERE assembled = 0;
+)sql"},
 };
 
 int current_version(connection& db) {

@@ -229,14 +229,74 @@ void sqlite_store::save_contact(const contact& c) {
 
 std::int64_t sqlite_store::insert_inbound(const inbound_message& m, std::int64_t contact_id,
                                           inbound_outcome outcome) {
+    std::optional<std::string> location;
+    if (m.location) {
+        location = nlohmann::json{{"latitude", m.location->latitude},
+                                  {"longitude", m.location->longitude},
+                                  {"name", m.location->name},
+                                  {"address", m.location->address}}
+                       .dump();
+    }
+    auto q = db_->prepare(
+        "INSERT INTO inbound_messages "
+        "(channel_id, provider_message_id, contact_id, text, received_at, outcome, kind, "
+        "location_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        m.channel_id, m.provider_message_id, contact_id, m.text, to_unix_ms(m.received_at),
+        std::string_view{outcome == inbound_outcome::handled ? "handled" : "failed"}, m.kind);
+    if (location)
+        q.bind(8, std::string_view{*location});
+    else
+        q.bind_null(8);
+    q.run();
+    return db_->last_insert_id();
+}
+
+std::int64_t sqlite_store::insert_media(std::int64_t inbound_id, const media_attachment& a,
+                                        timestamp now) {
     db_->prepare(
-           "INSERT INTO inbound_messages "
-           "(channel_id, provider_message_id, contact_id, text, received_at, outcome) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-           m.channel_id, m.provider_message_id, contact_id, m.text, to_unix_ms(m.received_at),
-           std::string_view{outcome == inbound_outcome::handled ? "handled" : "failed"})
+           "INSERT INTO media (inbound_id, kind, provider_media_id, url, mime_type, caption, "
+           "filename, sha256, next_attempt_at, created_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+           inbound_id, a.kind, a.provider_media_id, a.url, a.mime_type, a.caption, a.filename,
+           a.sha256, to_unix_ms(now))
         .run();
     return db_->last_insert_id();
+}
+
+std::optional<std::string> sqlite_store::add_message_part(const inbound_message& m,
+                                                          std::string_view sender) {
+    if (!m.part) return std::nullopt;
+    const auto& p = *m.part;
+    db_->prepare(
+           "INSERT OR IGNORE INTO message_parts (channel_id, sender, reference, part, total, "
+           "provider_message_id, text, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+           m.channel_id, sender, p.reference, p.index, p.total, m.provider_message_id, m.text,
+           to_unix_ms(m.received_at))
+        .run();
+    if (db_->changes() == 0) return std::nullopt;  // a retry of a part we have
+    std::string text;
+    int parts = 0, last = 0;
+    {
+        // The first copy of each part number, in order.
+        query q = db_->prepare(
+            "SELECT part, text FROM message_parts WHERE channel_id = ?1 AND sender = ?2 AND "
+            "reference = ?3 AND assembled = 0 ORDER BY part, id",
+            m.channel_id, sender, p.reference);
+        while (q.step()) {
+            const auto part = static_cast<int>(q.int_at(0));
+            if (part == last) continue;
+            last = part;
+            text += q.text_at(1);
+            ++parts;
+        }
+    }
+    if (parts < p.total) return std::nullopt;
+    db_->prepare(
+           "UPDATE message_parts SET assembled = 1 WHERE channel_id = ?1 AND sender = ?2 AND "
+           "reference = ?3 AND assembled = 0",
+           m.channel_id, sender, p.reference)
+        .run();
+    return text;
 }
 
 }  // namespace cwc::messages

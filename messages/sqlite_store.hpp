@@ -52,6 +52,10 @@ class sqlite_store final : public store {
     void save_contact(const contact& c) override;  // store_error if the contact does not exist
     std::int64_t insert_inbound(const inbound_message& m, std::int64_t contact_id,
                                 inbound_outcome outcome) override;
+    std::int64_t insert_media(std::int64_t inbound_id, const media_attachment& a,
+                              timestamp now) override;
+    std::optional<std::string> add_message_part(const inbound_message& m,
+                                                std::string_view sender) override;
     std::int64_t insert_case(const case_record& c) override;  // also writes its first event
     std::int64_t enqueue(const outbound_message& m) override;
     std::uint64_t enqueued_so_far() const override { return enqueued_; }

@@ -66,6 +66,13 @@ public:
     // Returns the new id. The (channel, provider id) pair is unique: duplicate_key if taken.
     virtual std::int64_t insert_inbound(const inbound_message& m, std::int64_t contact_id,
                                         inbound_outcome outcome) = 0;
+    // One attachment of a stored message, to be downloaded after the acknowledgement.
+    virtual std::int64_t insert_media(std::int64_t inbound_id, const media_attachment& a,
+                                      timestamp now) = 0;
+    // Keeps one part of a concatenated SMS (m.part set). When this part completes the message,
+    // returns the whole text in part order (once: a provider retry of any part returns nothing).
+    virtual std::optional<std::string> add_message_part(const inbound_message& m,
+                                                        std::string_view sender) = 0;
     virtual std::int64_t insert_case(const case_record& c) = 0;  // duplicate_key on reference
     virtual std::int64_t enqueue(const outbound_message& m) = 0;
     // How many outbound messages this store object has enqueued since it was opened (rolled back

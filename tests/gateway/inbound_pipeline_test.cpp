@@ -8,6 +8,7 @@
 #include "messages/sqlite_store.hpp"
 #include "messages/text.hpp"
 #include "tests/gateway/example_config.hpp"
+#include "tests/gateway/pipeline_fixture.hpp"
 #include "tests/messages/temp_db.hpp"
 
 #include <doctest/doctest.h>
@@ -24,46 +25,15 @@ using gateway::inbound_result;
 using gateway::process_inbound;
 using messages::testing::raw_db;
 using messages::testing::temp_db;
+using gateway::testing::entropy_script;
+using gateway::testing::make_inbound;
+using gateway::testing::pipeline;
+using gateway::testing::t0;
 
 namespace {
 
-messages::inbound_message make_inbound(std::string channel, std::string sid, std::string from,
-                                       std::string to, std::string text, messages::timestamp at) {
-    messages::inbound_message m;
-    m.channel_id = std::move(channel);
-    m.provider_message_id = std::move(sid);
-    m.from = std::move(from);
-    m.to = std::move(to);
-    m.text = std::move(text);
-    m.received_at = at;
-    return m;
-}
-
-}  // namespace
-
-namespace {
-
-const messages::timestamp t0 = messages::from_unix_ms(1'760'000'000'000);
 const std::string person = "+51987654321";
 const std::string other_person = "+51912345678";
-
-// Scripted randomness: the queued values first, then distinct values of its own.
-struct entropy_script {
-    std::deque<std::uint64_t> next;
-    std::uint64_t counter = 900'000;
-    int calls = 0;
-    std::uint64_t last = 0;
-    std::uint64_t operator()() {
-        ++calls;
-        if (next.empty()) {
-            last = counter++;
-        } else {
-            last = next.front();
-            next.pop_front();
-        }
-        return last;
-    }
-};
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
@@ -93,35 +63,6 @@ std::string main_menu_es(const config::config& cfg) {
         text += "\n" + std::to_string(i + 1) + ". " + main.options[i].label.at("es");
     return text;
 }
-
-class pipeline {
-  public:
-    pipeline() : cfg(gateway::testing::load_example_config()), store(file.path(), "pipeline-key") {}
-
-    // One message as the gateway commits it: one transaction around process_inbound.
-    inbound_result send(const std::string& from, const std::string& text, const std::string& sid) {
-        now += std::chrono::minutes(1);
-        messages::inbound_message m = make_inbound(channel().id, sid, from, channel().address, text, now);
-        store.begin();
-        auto r = process_inbound(store, cfg, channel(), m, [this] { return entropy(); });
-        store.commit();
-        return r;
-    }
-    const config::channel& channel() const { return cfg.channels.front(); }
-    std::int64_t count(const std::string& sql) {
-        raw_db db{file.path()};
-        return db.integer(sql);
-    }
-    std::int64_t audit_count(const std::string& action) {
-        return count("SELECT COUNT(*) FROM audit_log WHERE action = '" + action + "'");
-    }
-
-    temp_db file;
-    config::config cfg;
-    messages::sqlite_store store;
-    entropy_script entropy;
-    messages::timestamp now = t0;
-};
 
 }  // namespace
 

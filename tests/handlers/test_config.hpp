@@ -107,6 +107,7 @@ inline config::config make_config() {
         {"status_usage", lt("Escriba ESTADO y su referencia.", "Send STATUS and your reference.")},
         {"status_unknown", lt("No hay un caso que mostrar.", "No case to show.")},
         {"status_found", lt("Caso {reference}: {status}.", "Case {reference}: {status}.")},
+        {"unsupported_message", lt("No podemos leer esto.", "We cannot read this.")},
     };
     c.statuses = {{"new", lt("recibido", "received")},
                   {"in_progress", lt("en proceso", "in progress")}};
@@ -150,7 +151,7 @@ struct conversation {
     }
 
     conversation_result send(const std::string& text) {
-        conversation_input in{cfg, cfg.channels.front(), contact, text, now, reference, cases};
+        conversation_input in{cfg, cfg.channels.front(), contact, text, now, reference, cases, 0};
         conversation_result result = handle_inbound(in);
         contact = result.contact;
         now += std::chrono::minutes{1};
