@@ -2,6 +2,7 @@
 // their status only ever moves forward (callbacks arrive late, twice and out of order).
 #pragma once
 
+#include "messages/outbound_menu.hpp"
 #include "messages/time.hpp"
 
 #include <cstdint>
@@ -85,6 +86,10 @@ struct outbound_message {
     timestamp next_attempt_at{};
     std::string provider_message_id;
     std::string error_code;
+    // The numbered options at the end of `text`, for channels that show buttons or lists; the
+    // text stays the full rendering (SMS, and the fallback where the options do not fit).
+    outbound_menu menu;
+    std::string reply_token;  // the inbound's reply token to echo (Africa's Talking linkId)
 };
 
 // What the dispatcher learnt from one send attempt.

@@ -23,8 +23,8 @@ constexpr std::string_view in_turn =
 
 constexpr std::string_view outbound_columns =
     "SELECT id, contact_id, channel_id, to_address, text, priority, solicited, inbound_id, "
-    "segments, status, attempts, created_at, next_attempt_at, provider_message_id, error_code "
-    "FROM outbox ";
+    "segments, status, attempts, created_at, next_attempt_at, provider_message_id, error_code, "
+    "menu_json, reply_token FROM outbox ";
 
 outbound_status status_from_text(const std::string& text) {
     // 'unknown' exists only in the store: a send a crash interrupted, to the rest of the code
@@ -52,6 +52,8 @@ outbound_message outbound_from_row(const query& q) {
     m.next_attempt_at = from_unix_ms(q.int_at(12));
     m.provider_message_id = q.text_at(13);
     m.error_code = q.text_at(14);
+    m.menu = menu_from_json(q.text_at(15));
+    m.reply_token = q.text_at(16);
     return m;
 }
 
@@ -90,10 +92,11 @@ std::int64_t sqlite_store::enqueue(const outbound_message& m) {
         m.next_attempt_at == timestamp{} ? created : to_unix_ms(m.next_attempt_at);
     db_->prepare(
            "INSERT INTO outbox (contact_id, channel_id, to_address, text, priority, solicited, "
-           "inbound_id, segments, status, attempts, created_at, next_attempt_at, updated_at) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?10, ?9)",
+           "inbound_id, segments, status, attempts, created_at, next_attempt_at, updated_at, "
+           "menu_json, reply_token) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?10, ?9, ?11, ?12)",
            m.contact_id, m.channel_id, m.to, m.text, static_cast<int>(m.priority), m.solicited,
-           m.inbound_id, m.segments, created, next)
+           m.inbound_id, m.segments, created, next, menu_to_json(m.menu), m.reply_token)
         .run();
     ++enqueued_;
     return db_->last_insert_id();

@@ -188,6 +188,12 @@ CREATE TABLE message_parts (
 );
 CREATE INDEX message_parts_open ON message_parts(channel_id, sender, reference) WHERE assembled = 0;
 )sql"},
+    migration{6, R"sql(
+-- The numbered options a reply ends with, as JSON, for channels that show buttons or lists
+-- ('' = plain text); and what the provider needs echoed on a reply (Africa's Talking linkId).
+ALTER TABLE outbox ADD COLUMN menu_json TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN reply_token TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 int current_version(connection& db) {
