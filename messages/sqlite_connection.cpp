@@ -43,6 +43,14 @@ void query::bind(int index, std::string_view value) {
     }
 }
 
+void query::bind_blob(int index, std::string_view bytes) {
+    const char* data = bytes.empty() ? "" : bytes.data();
+    if (const int rc = sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_TRANSIENT);
+        rc != SQLITE_OK) {
+        throw_error(db_, rc, "bind");
+    }
+}
+
 void query::bind_null(int index) {
     if (const int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) {
         throw_error(db_, rc, "bind");

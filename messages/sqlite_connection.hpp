@@ -33,6 +33,7 @@ class query {
 
     void bind(int index, std::int64_t value);
     void bind(int index, std::string_view value);
+    void bind_blob(int index, std::string_view bytes);  // bytes kept as they are (no text)
     void bind_null(int index);
 
     bool step();  // true while a row is available

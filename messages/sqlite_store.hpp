@@ -88,6 +88,10 @@ class sqlite_store final : public store {
     std::vector<outbox_channel_report> report_outbox(std::string_view held_reason) override;
     std::size_t requeue_dead_letters(std::string_view channel_id, timestamp now) override;
     requeue_outcome requeue_failed(std::int64_t outbound_id, timestamp now) override;
+    std::vector<media_job> claim_due_media(timestamp now, std::size_t limit,
+                                           timestamp reclaim_at) override;
+    void record_media_result(std::int64_t media_id, const media_result& r,
+                             timestamp now) override;
     std::int64_t quarantine(std::string_view channel_id, std::string_view reason,
                             std::string_view raw_body, timestamp now) override;
     void probe_writable() override;

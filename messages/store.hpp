@@ -7,6 +7,7 @@
 #include "messages/audit.hpp"
 #include "messages/case_record.hpp"
 #include "messages/contact.hpp"
+#include "messages/media.hpp"
 #include "messages/message.hpp"
 
 #include <cstddef>
@@ -134,6 +135,17 @@ public:
     // One failed message queued again with fresh attempts; an unsolicited message to a person
     // who opted out stays failed.
     virtual requeue_outcome requeue_failed(std::int64_t outbound_id, timestamp now) = 0;
+
+    // --- media (fetcher)
+    // Up to `limit` pending attachments due at `now`, oldest first, with attempts + 1; each is
+    // not due again before `reclaim_at` unless its result is recorded first (so a download that
+    // a crash interrupted is tried again then). Call inside a transaction, or alone.
+    virtual std::vector<media_job> claim_due_media(timestamp now, std::size_t limit,
+                                                   timestamp reclaim_at) = 0;
+    // Keeps the bytes (status stored, with their size, type and SHA-256), schedules the next
+    // attempt, or fails the attachment for good with its reason. Only a pending row changes.
+    virtual void record_media_result(std::int64_t media_id, const media_result& r,
+                                     timestamp now) = 0;
 
     // An authenticated webhook we could not parse: kept raw (table quarantine: id, channel_id,
     // received_at, reason, body) for an operator, so the provider can be answered 2xx.
