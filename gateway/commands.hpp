@@ -2,7 +2,9 @@
 #pragma once
 
 #include <iosfwd>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cwc::gateway {
 
@@ -12,6 +14,10 @@ struct serve_options {
     std::string database;    // overrides server.database
     std::string public_url;  // overrides server.public_url
     std::string log_level = "info";
+    // After a crash, how long a send whose outcome is unknown waits for its status callback.
+    int reconcile_seconds = 10;
+    // How long a channel pauses after the provider refused its credentials (0: 5 minutes).
+    int credentials_pause_seconds = 0;
 };
 // Runs until SIGINT/SIGTERM; returns the process exit code.
 int run_serve(const serve_options& options);
@@ -27,5 +33,17 @@ struct simulate_options {
 };
 // A terminal phone: each line typed is an inbound message; the replies are printed.
 int run_simulate(const simulate_options& options, std::istream& in, std::ostream& out);
+
+struct outbox_options {
+    std::string config_file;
+    std::string database;  // overrides server.database
+    std::string action;    // "status" or "requeue"
+    bool json = false;     // status as JSON
+    bool dead = false;     // requeue every dead letter (of `channel` if set)
+    std::string channel;
+    std::vector<std::int64_t> ids;  // requeue these failed messages
+};
+// The outbox for an operator: status, or re-queueing dead letters / failed messages.
+int run_outbox(const outbox_options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace cwc::gateway

@@ -26,8 +26,7 @@ namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr auto longest_sleep = std::chrono::seconds(5);
-// The error code rows carry while their channel is paused (and by which they are released).
-constexpr std::string_view held_reason = "channel_paused";
+constexpr std::string_view held_reason = held_for_pause;
 
 using strand_type = net::strand<net::io_context::executor_type>;
 
@@ -100,6 +99,7 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         std::size_t limit;
         outbound_priority least_urgent;
         std::vector<messages::outbound_message> rows;
+        std::optional<messages::timestamp> next_due;
     };
 
     // Per lane: fill the look-ahead window, or, when it is full, only the urgent reserve (a
@@ -109,9 +109,9 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         for (auto& l : lanes) {
             if (!l->usable() || l->paused(now)) continue;
             if (l->backlog.size() < l->sizes.window) {
-                plans.push_back({l.get(), l->sizes.window - l->backlog.size(), outbound_priority::broadcast, {}});
+                plans.push_back({l.get(), l->sizes.window - l->backlog.size(), outbound_priority::broadcast, {}, {}});
             } else if (const auto urgent = l->urgent_in_backlog(); urgent < l->sizes.reserve) {
-                plans.push_back({l.get(), l->sizes.reserve - urgent, outbound_priority::answer, {}});
+                plans.push_back({l.get(), l->sizes.reserve - urgent, outbound_priority::answer, {}, {}});
             }
         }
         return plans;
@@ -145,9 +145,8 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                         p.rows = s.claim_due(p.lane->id(), now, p.limit, p.least_urgent);
                         // A lane that got less than it asked for has nothing more due: when will it?
                         // (A lane that got all it asked for asks for more itself.)
-                        if (p.least_urgent == outbound_priority::broadcast)
-                            p.lane->next_due = p.rows.size() < p.limit ? s.next_due(p.lane->id())
-                                                                       : std::nullopt;
+                        if (p.least_urgent == outbound_priority::broadcast && p.rows.size() < p.limit)
+                            p.next_due = s.next_due(p.lane->id());
                     }
                 });
                 for (auto& p : plans) {
@@ -155,6 +154,7 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                         p.lane->next_due = messages::system_now() + std::chrono::seconds(1);
                         continue;
                     }
+                    if (p.least_urgent == outbound_priority::broadcast) p.lane->next_due = p.next_due;
                     for (auto& row : p.rows) p.lane->add(std::move(row));
                     if (!p.rows.empty()) p.lane->wake_workers();
                 }
@@ -222,7 +222,8 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         for (const auto& m : l.backlog) ids.push_back(m.id);
         l.backlog.clear();
         const auto until = l.paused_until;
-        co_await writer.run([&, ids](messages::store& s) {
+        // By reference only: g++ 12 destroys a lambda's copied captures twice inside co_await.
+        co_await writer.run([&](messages::store& s) {
             for (const auto id : ids) s.return_unsent(id, until, held_reason, messages::system_now());
         });
     }
@@ -275,7 +276,8 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             else s.record_send_result(m.id, r, now);
             if (resumed) s.release_held(l.id(), held_reason, now);
         });
-        if (resumed) notify_loop();
+        // A later message to the same person may have waited for this one (or the pause).
+        notify_loop();
         nlohmann::json fields{{"outbound", m.id}, {"channel", l.id()}, {"attempt", m.attempts},
                               {"outcome", outcome_name(r.kind, dead_letter)}, {"error_code", r.error_code},
                               {"http_status", response.status}, {"recorded", !failure},
@@ -311,7 +313,7 @@ dispatcher::dispatcher(net::io_context& io, store_writer& writer, std::vector<ch
     for (auto& rt : channels) {
         const auto sizes = size_lane(rt.channel->sends_per_second, settings.workers_per_channel,
                                      settings.max_workers_per_channel);
-        state_->lanes.push_back(std::make_unique<outbound_lane>(std::move(rt), sizes, settings.broadcast_share));
+        state_->lanes.push_back(std::make_unique<outbound_lane>(std::move(rt), sizes));
     }
 }
 

@@ -18,9 +18,13 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cwc::gateway {
+
+// The error code of rows held back while their channel is paused (refused credentials).
+inline constexpr std::string_view held_for_pause = "channel_paused";
 
 struct dispatcher_settings {
     // Concurrent sends (each on its own kept-alive connection) per channel: enough for a quarter
@@ -35,8 +39,6 @@ struct dispatcher_settings {
     // How long a channel pauses when the provider refuses its credentials; 0: as long as the
     // adapter says (send_outcomes: 5 minutes).
     std::chrono::seconds credentials_pause{0};
-    // Broadcasts use at most this share of a channel's rate (config: channel.broadcast_share).
-    double broadcast_share = 0.5;
 };
 
 class dispatcher {

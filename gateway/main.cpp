@@ -1,4 +1,4 @@
-// cwc-gateway: command-line entry point (serve, check-config, simulate).
+// cwc-gateway: command-line entry point (serve, check-config, simulate, outbox).
 #include "gateway/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -18,6 +18,12 @@ int main(int argc, char** argv) {
                           "URL the providers call, e.g. https://sms.example.org (signatures are checked against it)");
     serve_cmd->add_option("--log-level", serve.log_level, "debug, info, warn or error")
         ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+    serve_cmd->add_option("--reconcile-seconds", serve.reconcile_seconds,
+                          "after a crash, how long an interrupted send waits for its status callback before it is sent again")
+        ->check(CLI::Range(0, 86400));
+    serve_cmd->add_option("--credentials-pause-seconds", serve.credentials_pause_seconds,
+                          "how long a channel pauses when the provider refuses its credentials (default 300)")
+        ->check(CLI::Range(0, 86400));
 
     std::string check_file;
     auto* check_cmd = app.add_subcommand("check-config", "Validate a configuration file");
@@ -30,11 +36,27 @@ int main(int argc, char** argv) {
     sim_cmd->add_option("--from", sim.from, "the phone number you pretend to be");
     sim_cmd->add_option("--channel", sim.channel, "channel id (default: the first one)");
 
+    cwc::gateway::outbox_options outbox;
+    auto* outbox_cmd = app.add_subcommand("outbox", "Inspect the outbox and queue failed messages again");
+    outbox_cmd->add_option("--config", outbox.config_file, "JSON configuration file")->required();
+    outbox_cmd->add_option("--db", outbox.database, "SQLite database file (default: server.database)");
+    outbox_cmd->require_subcommand(1);
+    auto* outbox_status = outbox_cmd->add_subcommand("status", "Counts by channel and state, dead letters, possible duplicates");
+    outbox_status->add_flag("--json", outbox.json, "print JSON");
+    auto* outbox_requeue = outbox_cmd->add_subcommand("requeue", "Queue dead letters (--dead) or failed messages (IDs) again");
+    outbox_requeue->add_flag("--dead", outbox.dead, "every dead letter (failed after the last attempt)");
+    outbox_requeue->add_option("--channel", outbox.channel, "only this channel's dead letters")->needs("--dead");
+    outbox_requeue->add_option("ids", outbox.ids, "outbox ids of failed messages");
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return cwc::gateway::run_serve(serve);
         if (*check_cmd) return cwc::gateway::run_check_config(check_file, std::cout);
         if (*sim_cmd) return cwc::gateway::run_simulate(sim, std::cin, std::cout);
+        if (*outbox_cmd) {
+            outbox.action = *outbox_status ? "status" : "requeue";
+            return cwc::gateway::run_outbox(outbox, std::cout, std::cerr);
+        }
     } catch (const std::exception& e) {
         std::cerr << "cwc-gateway: " << e.what() << "\n";
         return 1;

@@ -58,8 +58,9 @@ struct outbound_lane {
     steady::time_point pause_began{};
     bool pause_unresolved = false;
 
-    outbound_lane(channel_runtime r, lane_sizes s, double broadcast_share)
-        : rt(std::move(r)), sizes(s), pacer(rt.channel->sends_per_second, broadcast_share) {
+    outbound_lane(channel_runtime r, lane_sizes s)
+        : rt(std::move(r)), sizes(s),
+          pacer(rt.channel->sends_per_second, rt.channel->broadcast_share) {
         if (rt.adapter) origin = parse_origin(rt.adapter->api_base());
     }
     bool usable() const { return rt.adapter && origin; }

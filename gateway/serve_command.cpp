@@ -75,7 +75,9 @@ net::awaitable<void> drain_then_stop(net::io_context& io, http_server& server, d
     sender.stop();
     const auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
     net::steady_timer timer(io);
-    while (server.active_requests() > 0 && std::chrono::steady_clock::now() < deadline) {
+    // Sends in flight finish too: killed mid-send they would wait out the reconcile time.
+    while ((server.active_requests() > 0 || sender.sends_in_flight() > 0) &&
+           std::chrono::steady_clock::now() < deadline) {
         timer.expires_after(std::chrono::milliseconds(20));
         co_await timer.async_wait(net::use_awaitable);
     }
@@ -127,7 +129,10 @@ int run_serve(const serve_options& options) {
                    {"effect", "the server speaks TLS but the public URL is not https://: provider "
                               "signatures will not verify; pass --public-url https://..."}});
 
-    dispatcher sender(io, writer, channels, public_url);
+    dispatcher_settings outbound;
+    outbound.reconcile_after = std::chrono::seconds(options.reconcile_seconds);
+    outbound.credentials_pause = std::chrono::seconds(options.credentials_pause_seconds);
+    dispatcher sender(io, writer, channels, public_url, outbound);
     writer.on_outbox_grew([&sender] { sender.wake(); });
 
     net::signal_set signals(io, SIGINT, SIGTERM);

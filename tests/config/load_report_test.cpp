@@ -131,6 +131,24 @@ TEST_CASE("values the file sets replace the defaults") {
     CHECK(result.value->channels[0].provider_stop_words.empty());
 }
 
+TEST_CASE("a channel's broadcast share: half by default, above 0 and at most 1") {
+    CHECK(channel{}.broadcast_share == doctest::Approx(0.5));
+    const struct {
+        json value;
+        bool ok;
+        double expected;
+    } rows[] = {{0.25, true, 0.25}, {1, true, 1.0}, {0, false, 0}, {1.5, false, 0}, {"half", false, 0}};
+    for (const auto& r : rows) {
+        CAPTURE(r.value.dump());
+        json doc = example_json();
+        doc["channels"][0]["broadcast_share"] = r.value;
+        const load_result result = load_from_json(doc);
+        CHECK(result.value.has_value() == r.ok);
+        if (r.ok) CHECK(result.value->channels[0].broadcast_share == doctest::Approx(r.expected));
+        else CHECK(find_problem(result.errors, "/channels/0/broadcast_share") != nullptr);
+    }
+}
+
 TEST_CASE("an unreadable file is one problem naming the file") {
     const std::string missing = std::string(CWC_SOURCE_DIR) + "/config/no-such-file.json";
     const load_result result = load_from_file(missing);
