@@ -28,6 +28,12 @@ struct tls_settings {
     std::string private_key_file;
 };
 
+// Photos, voice notes and documents people send, downloaded after the acknowledgement.
+struct media_settings {
+    bool fetch = true;                          // false: rows stay pending, nothing is fetched
+    std::size_t max_bytes = 16 * 1024 * 1024;  // larger files are refused (failed, too_large)
+};
+
 struct server_settings {
     std::string listen = "127.0.0.1:8080";
     // The URL the providers call, scheme://host[:port][/prefix]; signatures are computed over it.
@@ -38,6 +44,7 @@ struct server_settings {
     std::size_t max_header_bytes = 8 * 1024;
     int read_timeout_seconds = 10;
     int idle_timeout_seconds = 60;  // keep-alive connections with no request are closed after this
+    media_settings media;
 };
 
 struct channel {
@@ -137,6 +144,7 @@ inline constexpr const char* required_texts[] = {
     "status_unknown",        // neutral answer: not found, not yours, or sensitive
     "status_found",          // placeholders: {reference} {status}
     "unsupported_message",   // a sticker, poll or other kind of message we cannot read
+    "menu_button",           // WhatsApp: the button that opens a list of options (≤ 20 chars)
 };
 
 struct config {

@@ -90,19 +90,20 @@ std::string begin_flow(turn& t, const config::menu_node& node) {
     return joined(t.local(node.text), "\n", step_prompt(t, node, state.step));
 }
 
-std::string step_prompt(const turn& t, const config::menu_node& node, const std::string& step) {
+std::string step_prompt(turn& t, const config::menu_node& node, const std::string& step) {
     if (step == "category") {
         std::vector<std::string> names;
         for (const auto& id : node.categories) {
             names.push_back(t.local(category_named(t.cfg(), id).name));
         }
-        return t.text("choose_category") + "\n" + numbered(names);
+        return t.text("choose_category") + "\n" + t.offer(names);
     }
     if (step == "region") {
-        std::vector<std::string> names;
-        for (const auto& region : t.cfg().regions) names.push_back(t.local(region.name));
-        return t.text("choose_region") + "\n" + numbered(names) + "\n0. " +
-               t.text("prefer_not_to_say");
+        std::vector<messages::menu_choice> choices;
+        for (const auto& region : t.cfg().regions)
+            choices.push_back({std::to_string(choices.size() + 1), t.local(region.name)});
+        choices.push_back({"0", t.text("prefer_not_to_say")});  // 0 is "prefer not to say" here
+        return t.text("choose_region") + "\n" + t.offer(std::move(choices));
     }
     const std::string& prompt = t.local(node.ask_description);
     if (prompt.empty()) throw std::logic_error("flow without description prompt: " + node.id);

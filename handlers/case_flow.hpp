@@ -14,7 +14,7 @@ namespace cwc::handlers {
 std::string begin_flow(turn& t, const config::menu_node& node);
 
 // The prompt of a step ("category", "region", "description"), for re-prompts and HELP.
-std::string step_prompt(const turn& t, const config::menu_node& node, const std::string& step);
+std::string step_prompt(turn& t, const config::menu_node& node, const std::string& step);
 
 // Handles one message at the current step, replying. Returns false when the person asked to
 // leave the flow ("0" outside the region step, where 0 means "prefer not to say"); the caller

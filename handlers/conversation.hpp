@@ -27,8 +27,11 @@ struct conversation_input {
 };
 
 struct reply {
-    std::string text;
+    std::string text;  // the whole reply, numbered options included: SMS sends exactly this
     messages::outbound_priority priority = messages::outbound_priority::reply;
+    // The numbered options `text` ends with and the text above them, for channels that show
+    // buttons or lists; empty when the reply offers no numbered choice.
+    messages::outbound_menu menu{};
 };
 
 struct conversation_result {

@@ -27,19 +27,20 @@ const std::string& next_of(const config::config& cfg, const config::menu_node& n
     return node.next.empty() ? cfg.start_node : node.next;
 }
 
-std::string render(const turn& t, const config::menu_node& node) {
+// Rendering offers the numbered options it writes, so the reply they end becomes a menu.
+std::string render(turn& t, const config::menu_node& node) {
     switch (node.kind) {
         case node_kind::menu: {
             std::vector<std::string> labels;
             for (const auto& option : node.options) labels.push_back(t.local(option.label));
-            return joined(t.local(node.text), "\n", numbered(labels));
+            return joined(t.local(node.text), "\n", t.offer(labels));
         }
         case node_kind::text:
             return joined(t.local(node.text), "\n\n", t.text("back_hint"));
         case node_kind::language: {
             std::vector<std::string> names;
             for (const auto& language : t.cfg().languages) names.push_back(language.name);
-            return joined(t.local(node.text), "\n", numbered(names));
+            return joined(t.local(node.text), "\n", t.offer(names));
         }
         case node_kind::complaint:
         case node_kind::feedback:
@@ -143,7 +144,7 @@ std::string enter_start(turn& t) {
     return enter(t, start_node(t.cfg()));
 }
 
-std::string current_prompt(const turn& t) {
+std::string current_prompt(turn& t) {
     const auto& state = t.out.contact.state;
     return render(t, state.node.empty() ? start_node(t.cfg()) : node_named(t.cfg(), state.node));
 }

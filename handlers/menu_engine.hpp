@@ -15,7 +15,7 @@ std::string enter(turn& t, const config::menu_node& node);
 std::string enter_start(turn& t);
 
 // The current prompt rendered again (HELP); the state is left as it is.
-std::string current_prompt(const turn& t);
+std::string current_prompt(turn& t);
 
 // Answers a message that is not a keyword, from the current state. Always replies.
 void respond(turn& t, std::string_view folded);

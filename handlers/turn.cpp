@@ -1,5 +1,5 @@
-// Wording shared by every handler: localized texts with fallback, placeholders, numbered lists,
-// and the guarantee that no reply is empty.
+// Wording shared by every handler: localized texts with fallback, placeholders, numbered lists
+// (and the menu a reply ending with one carries), and the guarantee that no reply is empty.
 #include "handlers/turn.hpp"
 
 #include <stdexcept>
@@ -16,9 +16,34 @@ const std::string& turn::local(const config::localized_text& t) const {
     return config::localize(t, language, cfg().default_language);
 }
 
-void turn::say(std::string text, messages::outbound_priority priority) {
-    if (text.empty()) throw std::logic_error("empty reply: a config text is missing");
-    out.replies.push_back({std::move(text), priority});
+void turn::say(std::string words, messages::outbound_priority priority) {
+    if (words.empty()) throw std::logic_error("empty reply: a config text is missing");
+    reply r{std::move(words), priority, {}};
+    // The options become a menu only where the reply ends with them, on a line of their own:
+    // then the text above them says everything else the reply says.
+    if (offered_ && !offered_->choices.empty() && r.text.ends_with(offered_->listing)) {
+        std::string_view header{r.text};
+        header.remove_suffix(offered_->listing.size());
+        if (header.empty() || header.back() == '\n') {
+            while (!header.empty() && header.back() == '\n') header.remove_suffix(1);
+            r.menu = {std::string{header}, std::move(offered_->choices), text("menu_button")};
+        }
+    }
+    offered_.reset();
+    out.replies.push_back(std::move(r));
+}
+
+std::string turn::offer(std::vector<messages::menu_choice> choices) {
+    std::string listing = numbered(choices);
+    offered_ = offered_choices{listing, std::move(choices)};
+    return listing;
+}
+
+std::string turn::offer(const std::vector<std::string>& labels) {
+    std::vector<messages::menu_choice> choices;
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        choices.push_back({std::to_string(i + 1), labels[i]});
+    return offer(std::move(choices));
 }
 
 const config::menu_node& node_named(const config::config& cfg, const std::string& id) {
@@ -57,11 +82,11 @@ std::string joined(std::string_view a, std::string_view sep, std::string_view b)
     return result;
 }
 
-std::string numbered(const std::vector<std::string>& labels) {
+std::string numbered(const std::vector<messages::menu_choice>& choices) {
     std::string result;
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-        if (i > 0) result += '\n';
-        result += std::to_string(i + 1) + ". " + labels[i];
+    for (const auto& choice : choices) {
+        if (!result.empty()) result += '\n';
+        result += choice.id + ". " + choice.label;
     }
     return result;
 }

@@ -5,6 +5,7 @@
 
 #include "handlers/conversation.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,10 @@
 namespace cwc::handlers {
 
 struct turn {
+    turn(const conversation_input& input, conversation_result& result,
+         config::language_code reply_language)
+        : in(input), out(result), language(std::move(reply_language)) {}
+
     const conversation_input& in;
     conversation_result& out;
     config::language_code language;  // replies are written in this one
@@ -28,14 +33,27 @@ struct turn {
 
     // Queues a reply. Throws std::logic_error for an empty one: the person is never left with
     // silence, so an empty reply can only come from a config validation should have refused.
-    void say(std::string text,
+    // A reply that ends with the options last offered carries them as its menu.
+    void say(std::string words,
              messages::outbound_priority priority = messages::outbound_priority::reply);
+    // "1. first\n2. second" (each line "<id>. <label>"), remembered so that the reply it ends
+    // becomes a menu (buttons or a list where the channel has them).
+    std::string offer(std::vector<messages::menu_choice> choices);
+    // The same for labels numbered from 1.
+    std::string offer(const std::vector<std::string>& labels);
     void record(std::string event) { out.events.push_back(std::move(event)); }
 
     // Back to the start with nothing pending ("" = the start node, its menu not on screen).
     void rest() { state() = {}; }
     // Moves to a node (flow step and answers cleared).
     void move_to(const std::string& node_id) { state() = {node_id, {}, {}}; }
+
+  private:
+    struct offered_choices {
+        std::string listing;  // the numbered lines as rendered
+        std::vector<messages::menu_choice> choices;
+    };
+    std::optional<offered_choices> offered_;  // since the last reply
 };
 
 // The node a config id names; throws std::logic_error if there is none (validation's job).
@@ -50,6 +68,6 @@ std::string fill(std::string_view tmpl,
 std::string joined(std::string_view a, std::string_view sep, std::string_view b);
 
 // "1. first\n2. second": numbered options, one per line.
-std::string numbered(const std::vector<std::string>& labels);
+std::string numbered(const std::vector<messages::menu_choice>& choices);
 
 }  // namespace cwc::handlers

@@ -108,6 +108,7 @@ inline config::config make_config() {
         {"status_unknown", lt("No hay un caso que mostrar.", "No case to show.")},
         {"status_found", lt("Caso {reference}: {status}.", "Case {reference}: {status}.")},
         {"unsupported_message", lt("No podemos leer esto.", "We cannot read this.")},
+        {"menu_button", lt("Opciones", "Options")},
     };
     c.statuses = {{"new", lt("recibido", "received")},
                   {"in_progress", lt("en proceso", "in progress")}};
