@@ -18,6 +18,7 @@ using nlohmann::json;
 constexpr int max_reference_attempts = 8;
 
 messages::outbound_message make_reply(const messages::contact& to, const config::channel& channel,
+                                      const messages::inbound_message& answered,
                                       std::int64_t inbound_id, const handlers::reply& r,
                                       messages::timestamp now) {
     messages::outbound_message m;
@@ -31,6 +32,8 @@ messages::outbound_message make_reply(const messages::contact& to, const config:
     m.segments = messages::count_sms(r.text).segments;
     m.created_at = now;
     m.next_attempt_at = now;
+    m.menu = r.menu;
+    m.reply_token = answered.reply_token;  // premium SMS replies must echo it (AT linkId)
     return m;
 }
 
@@ -41,15 +44,23 @@ void audit(messages::store& s, messages::timestamp at, const std::string& actor,
 
 // Queues the replies; returns [{id, priority}] for the message's audit entry.
 json queue_replies(messages::store& s, const messages::contact& c, const config::channel& channel,
-                   std::int64_t inbound_id, const std::vector<handlers::reply>& replies,
-                   messages::timestamp now, inbound_result& out) {
+                   const messages::inbound_message& answered, std::int64_t inbound_id,
+                   const std::vector<handlers::reply>& replies, messages::timestamp now,
+                   inbound_result& out) {
     json queued = json::array();
     for (const auto& r : replies) {
-        auto id = s.enqueue(make_reply(c, channel, inbound_id, r, now));
+        auto id = s.enqueue(make_reply(c, channel, answered, inbound_id, r, now));
         queued.push_back({{"id", id}, {"priority", static_cast<int>(r.priority)}});
         out.replies.push_back(r.text);
     }
     return queued;
+}
+
+// A tapped button or list row reads as its id typed (the option's number), so the menu engine
+// needs nothing of its own for it, and a stale button from a menu the person has left is the
+// same number typed in the current step: picked there if it means something, else re-prompted.
+const std::string& typed_text(const messages::inbound_message& m) {
+    return m.kind == "interactive" && !m.choice_id.empty() ? m.choice_id : m.text;
 }
 
 // The person's address, written one way for every channel so one person is one contact: E.164
@@ -99,7 +110,7 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         contact.last_inbound_at = now;
         store.save_contact(contact);
         const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
-        auto queued = queue_replies(store, contact, channel, out.inbound_id,
+        auto queued = queue_replies(store, contact, channel, message, out.inbound_id,
                                     {{cfg.text("unsupported_message", lang)}}, now, out);
         audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id),
               {{"channel", channel.id}, {"kind", message.kind}, {"outbound", std::move(queued)}});
@@ -110,7 +121,7 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     for (int attempt = 0; attempt < max_reference_attempts && !result; ++attempt) {
         try {
             handlers::conversation_input in{cfg,  channel, contact,
-                                            message.text, now, messages::make_case_reference(entropy()),
+                                            typed_text(message), now, messages::make_case_reference(entropy()),
                                             store, static_cast<int>(message.media.size())};
             auto r = handlers::handle_inbound(in);
             if (r.opened_case && store.find_case(r.opened_case->reference)) continue;  // collision
@@ -132,7 +143,7 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         contact.last_inbound_at = now;
         store.save_contact(contact);
         const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
-        auto queued = queue_replies(store, contact, channel, out.inbound_id,
+        auto queued = queue_replies(store, contact, channel, message, out.inbound_id,
                                     {{cfg.text("apology", lang)}}, now, out);
         audit(store, now, actor, "inbound.failed", "inbound:" + std::to_string(out.inbound_id),
               {{"channel", channel.id}, {"outbound", std::move(queued)}});
@@ -170,7 +181,8 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
               {{"type", c.type}, {"category", c.category}, {"sensitive", c.sensitive},
                {"due_at", messages::to_unix_ms(c.due_at)}});
     }
-    detail["outbound"] = queue_replies(store, r.contact, channel, out.inbound_id, r.replies, now, out);
+    detail["outbound"] =
+        queue_replies(store, r.contact, channel, message, out.inbound_id, r.replies, now, out);
     audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id), detail);
     return out;
 }
