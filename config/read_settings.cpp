@@ -204,6 +204,12 @@ void read_server(const json& value, reading& r, config& out) {
     o.read_size("max_header_bytes", s.max_header_bytes, 1024, 65536, presence::optional);
     o.read_int("read_timeout_seconds", s.read_timeout_seconds, 1, 300, presence::optional);
     o.read_int("idle_timeout_seconds", s.idle_timeout_seconds, 1, 3600, presence::optional);
+    if (const json* media = o.find("media")) {
+        object_reader m(*media, o.path_of("media"), r);
+        m.read_bool("fetch", s.media.fetch, presence::optional);
+        m.read_size("max_bytes", s.media.max_bytes, 1024, 100LL * 1024 * 1024, presence::optional);
+        m.warn_unknown();
+    }
     o.warn_unknown();
 }
 

@@ -114,19 +114,21 @@ struct http_connection::impl {
 
     template <typename Stream>
     net::awaitable<http_result> exchange(Stream& stream, http::request<http::string_body>& req,
-                                         std::chrono::milliseconds timeout) {
+                                         std::chrono::milliseconds timeout, std::size_t body_limit) {
         http_result out;
         lowest().expires_after(timeout);
         auto [wec, wn] = co_await http::async_write(stream, req, use_tuple);
         if (wec) { out.error = wec; co_return out; }
         http::response_parser<http::string_body> parser;
-        parser.body_limit(1024 * 1024);
+        parser.body_limit(body_limit);
         auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
         if (rec) { out.error = rec; co_return out; }
         auto res = parser.release();
         out.status = res.result_int();
         out.body = std::move(res.body());
         out.retry_after = std::string(res[http::field::retry_after]);
+        out.content_type = std::string(res[http::field::content_type]);
+        out.location = std::string(res[http::field::location]);
         if (!res.keep_alive()) reset();
         co_return out;
     }
@@ -139,7 +141,8 @@ http_connection::http_connection(net::any_io_executor ex, http_origin origin,
 http_connection::~http_connection() { impl_->reset(); }
 
 net::awaitable<http_result> http_connection::send(const http_request_spec& spec,
-                                                   std::chrono::milliseconds timeout) {
+                                                   std::chrono::milliseconds timeout,
+                                                   std::size_t body_limit) {
     http::request<http::string_body> req{http::string_to_verb(spec.method),
                                          impl_->origin.base_path + spec.target, 11};
     const bool default_port = impl_->origin.port == (impl_->origin.tls ? "443" : "80");
@@ -153,17 +156,17 @@ net::awaitable<http_result> http_connection::send(const http_request_spec& spec,
     for (int attempt = 0; attempt < 2; ++attempt) {
         const bool reused = impl_->connected();
         if (!reused) {
-            if (auto ec = co_await impl_->connect(timeout)) co_return http_result{ec, 0, {}, {}};
+            if (auto ec = co_await impl_->connect(timeout)) co_return http_result{ec, 0, {}, {}, {}, {}};
         }
         // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (double destruction).
         http_result result;
-        if (impl_->plain) result = co_await impl_->exchange(*impl_->plain, req, timeout);
-        else result = co_await impl_->exchange(*impl_->secure, req, timeout);
+        if (impl_->plain) result = co_await impl_->exchange(*impl_->plain, req, timeout, body_limit);
+        else result = co_await impl_->exchange(*impl_->secure, req, timeout, body_limit);
         if (result.error) impl_->reset();
         if (result.error && reused && is_stale_connection_error(result.error)) continue;
         co_return result;
     }
-    co_return http_result{net::error::connection_reset, 0, {}, {}};
+    co_return http_result{net::error::connection_reset, 0, {}, {}, {}, {}};
 }
 
 }  // namespace cwc::gateway

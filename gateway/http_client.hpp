@@ -11,6 +11,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,8 +41,10 @@ public:
     // Sends spec (its target is appended to origin.base_path). If a reused kept-alive connection
     // turns out closed by the server (EOF or reset before any answer), the request is sent once
     // more on a fresh connection: the server closed it idle, so it never saw the request.
+    // A body over `body_limit` bytes ends the exchange with http::error::body_limit.
     boost::asio::awaitable<http_result> send(const http_request_spec& spec,
-                                             std::chrono::milliseconds timeout);
+                                             std::chrono::milliseconds timeout,
+                                             std::size_t body_limit = 1024 * 1024);
 
 private:
     struct impl;

@@ -22,6 +22,8 @@ struct http_result {
     unsigned status = 0;
     std::string body;
     std::string retry_after;  // the Retry-After header as received, "" if absent
+    std::string content_type;  // the Content-Type header (media downloads), "" if absent
+    std::string location;      // the Location header (redirects of media downloads)
 };
 
 }  // namespace cwc::gateway

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cwc::gateway {
@@ -53,6 +54,15 @@ struct send_context {
     std::string status_callback_url;  // public URL of /webhooks/{channel}/status?m={outbound id}
 };
 
+// One GET of an attachment's download. Credentials ride only to the provider's own hosts.
+struct media_request {
+    std::string url;  // absolute http(s) URL
+    std::vector<std::pair<std::string, std::string>> headers;  // Authorization where due
+    // The answer names where the file is (WhatsApp's JSON "url"): read it with
+    // follow_media_locator, then fetch that.
+    bool locates = false;
+};
+
 // A channel's secrets by role ("auth_token") as read from the environment at start-up.
 using channel_secrets = std::map<std::string, std::string>;
 
@@ -79,6 +89,15 @@ public:
     // result.error. Retryable outcomes past `max_attempts` become failed (dead letter).
     virtual messages::send_result interpret_send(const http_result& result, messages::timestamp now,
                                                  int attempts, int max_attempts) const = 0;
+
+    // The first request of an attachment's download; nullopt: this provider has no media.
+    virtual std::optional<media_request> plan_media_download(const messages::media_attachment&) const {
+        return std::nullopt;
+    }
+    // The body of a `locates` answer read: the GET of the file, or nullopt if it names none.
+    virtual std::optional<media_request> follow_media_locator(std::string_view) const {
+        return std::nullopt;
+    }
 };
 
 // The adapter for a channel's kind (providers.cpp); the secrets are complete.

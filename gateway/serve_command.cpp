@@ -7,6 +7,7 @@
 #include "gateway/dispatcher.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/key_file.hpp"
+#include "gateway/media_fetcher.hpp"
 #include "gateway/store_writer.hpp"
 #include "gateway/webhook_service.hpp"
 #include "config/load.hpp"
@@ -70,9 +71,11 @@ std::shared_ptr<net::ssl::context> server_tls(const config::tls_settings& tls) {
 }
 
 // Waits for requests in flight to finish (or the grace period), then stops the io_context.
-net::awaitable<void> drain_then_stop(net::io_context& io, http_server& server, dispatcher& sender) {
+net::awaitable<void> drain_then_stop(net::io_context& io, http_server& server, dispatcher& sender,
+                                     media_fetcher& fetcher) {
     server.stop_accepting();
     sender.stop();
+    fetcher.stop();
     const auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
     net::steady_timer timer(io);
     // Sends in flight finish too: killed mid-send they would wait out the reconcile time.
@@ -133,14 +136,23 @@ int run_serve(const serve_options& options) {
     outbound.reconcile_after = std::chrono::seconds(options.reconcile_seconds);
     outbound.credentials_pause = std::chrono::seconds(options.credentials_pause_seconds);
     dispatcher sender(io, writer, channels, public_url, outbound);
-    writer.on_outbox_grew([&sender] { sender.wake(); });
+    // A message that brought media gets a reply too, so the same commit wakes the fetcher (it
+    // also polls, for retries and the odd message answered with nothing).
+    media_fetcher_settings media;
+    media.max_bytes = server_cfg.media.max_bytes;
+    media_fetcher fetcher(io, writer, channels, media);
+    writer.on_outbox_grew([&sender, &fetcher] {
+        sender.wake();
+        fetcher.wake();
+    });
 
     net::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
-        if (!ec) net::co_spawn(io, drain_then_stop(io, server, sender), net::detached);
+        if (!ec) net::co_spawn(io, drain_then_stop(io, server, sender, fetcher), net::detached);
     });
     server.start();
     sender.start();
+    if (server_cfg.media.fetch) fetcher.start();
     log_event(log_level::info, "listening",
               {{"address", server.local_endpoint().address().to_string() + ":" + std::to_string(server.local_endpoint().port())},
                {"tls", tls != nullptr}, {"public_url", public_url}, {"database", server_cfg.database},

@@ -1,6 +1,8 @@
 // Twilio webhooks: the form is decoded first because the signature covers the decoded pairs.
 #include "gateway/twilio_provider.hpp"
 
+#include "gateway/base64.hpp"
+#include "gateway/media_download.hpp"
 #include "gateway/send_outcomes.hpp"
 #include "gateway/twilio_signature.hpp"
 #include "gateway/webhook_query.hpp"
@@ -75,6 +77,18 @@ messages::send_result twilio_provider::interpret_send(const http_result& result,
     if (result.error) return network_failure(now, attempts, max_attempts);
     return interpret_twilio_response(static_cast<int>(result.status), result.body,
                                      result.retry_after, now, attempts, max_attempts);
+}
+
+std::optional<media_request> twilio_provider::plan_media_download(
+    const messages::media_attachment& attachment) const {
+    if (attachment.url.empty() || !split_url(attachment.url)) return std::nullopt;
+    media_request r;
+    r.url = attachment.url;
+    if (same_origin(attachment.url, credentials_.api_base) ||
+        https_within(attachment.url, "twilio.com"))
+        r.headers.emplace_back("Authorization", "Basic " + base64(credentials_.account_sid + ":" +
+                                                                  credentials_.auth_token));
+    return r;
 }
 
 }  // namespace cwc::gateway

@@ -20,6 +20,10 @@ public:
                                  const send_context& context) const override;
     messages::send_result interpret_send(const http_result& result, messages::timestamp now,
                                          int attempts, int max_attempts) const override;
+    // MediaUrlN as it came; Basic auth (account SID, token: "media protection") only for the
+    // API base's origin and https hosts under twilio.com, never for a foreign host.
+    std::optional<media_request> plan_media_download(
+        const messages::media_attachment& attachment) const override;
 
 private:
     const config::channel& channel_;

@@ -3,6 +3,7 @@
 // follow Graph's documented codes, which courier's handling confirms (§2.7, §2.8).
 #include "gateway/whatsapp_cloud_provider.hpp"
 
+#include "gateway/media_download.hpp"
 #include "gateway/send_outcomes.hpp"
 #include "gateway/webhook_query.hpp"
 #include "gateway/whatsapp_cloud_payload.hpp"
@@ -222,6 +223,50 @@ messages::send_result whatsapp_cloud_provider::interpret_send(const http_result&
     // 131047 (outside the 24 h window), 131026 (undeliverable), 100 (bad parameter) and every
     // other refusal are permanent; the exact code tells the caller what to do instead.
     return failed_with(reason);
+}
+
+std::optional<media_request> whatsapp_cloud_provider::plan_media_download(
+    const messages::media_attachment& attachment) const {
+    const auto& id = attachment.provider_media_id;
+    if (id.empty()) return std::nullopt;
+    std::string base = credentials_.api_base;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    const auto& version = channel_.option("api_version");
+    media_request r;
+    r.url = base + "/" + (version.empty() ? std::string{default_graph_api_version} : version) + "/";
+    for (const char c : id) {
+        const bool plain = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                           (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.' || c == '~';
+        if (plain) {
+            r.url += c;
+        } else {
+            static constexpr char digits[] = "0123456789ABCDEF";
+            const auto b = static_cast<unsigned char>(c);
+            r.url += '%';
+            r.url += digits[b >> 4];
+            r.url += digits[b & 0x0F];
+        }
+    }
+    if (!split_url(r.url)) return std::nullopt;
+    r.headers = {{"Authorization", "Bearer " + credentials_.access_token}};
+    r.locates = true;
+    return r;
+}
+
+std::optional<media_request> whatsapp_cloud_provider::follow_media_locator(
+    std::string_view answer_body) const {
+    const auto body = nlohmann::json::parse(answer_body, nullptr, false);
+    if (!body.is_object()) return std::nullopt;
+    const auto url = body.find("url");
+    if (url == body.end() || !url->is_string()) return std::nullopt;
+    media_request r;
+    r.url = url->get<std::string>();
+    if (!split_url(r.url)) return std::nullopt;
+    const bool meta_host = https_within(r.url, "fbsbx.com") || https_within(r.url, "facebook.com") ||
+                           https_within(r.url, "whatsapp.net");
+    if (meta_host || same_origin(r.url, credentials_.api_base))
+        r.headers = {{"Authorization", "Bearer " + credentials_.access_token}};
+    return r;
 }
 
 std::unique_ptr<provider> make_whatsapp_cloud_provider(const config::channel& channel,

@@ -52,6 +52,12 @@ class whatsapp_cloud_provider final : public provider {
     // 5xx → retried; anything else (131047, 131026, 100, other 4xx) → failed with the code.
     messages::send_result interpret_send(const http_result& result, messages::timestamp now,
                                          int attempts, int max_attempts) const override;
+    // GET {api_base}/{version}/{media-id} with the Bearer token; its JSON "url" is then fetched
+    // with the same token, which goes only to Meta's download hosts (https under fbsbx.com,
+    // facebook.com, whatsapp.net) or the API base's own origin (PROVIDERS.md §2.2, Appendix).
+    std::optional<media_request> plan_media_download(
+        const messages::media_attachment& attachment) const override;
+    std::optional<media_request> follow_media_locator(std::string_view answer_body) const override;
 
   private:
     webhook_reading handshake(const http_request& request) const;
