@@ -175,8 +175,9 @@ webhook_reading africastalking_provider::read_webhook(const http_request& reques
     const std::string* id = find_field(*fields, "id");
     if (id == nullptr && find_field(*fields, "senderId") != nullptr &&
         find_field(*fields, "phoneNumber") != nullptr) {
-        // TODO(pipeline): record the opt-out against the contact once provider opt-outs exist.
-        out.skipped.emplace_back("bulk_sms_opt_out");
+        const std::string number = field_or_empty(*fields, "phoneNumber");
+        if (number.empty()) return quarantined("bulk SMS opt-out without phoneNumber");
+        out.opted_out.push_back(number);
         return out;
     }
     const std::string from = field_or_empty(*fields, "from");

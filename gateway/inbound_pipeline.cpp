@@ -187,4 +187,18 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     return out;
 }
 
+bool record_provider_opt_out(messages::store& store, const config::config& cfg,
+                             const config::channel& channel, std::string_view address,
+                             messages::timestamp now) {
+    messages::inbound_message as_written;
+    as_written.from = std::string(address);
+    auto contact = store.find_or_create_contact(contact_address(as_written, cfg), now);
+    if (contact.opted_out) return false;
+    contact.opted_out = true;
+    store.save_contact(contact);
+    audit(store, now, "provider:" + channel.id, "contact.opted_out",
+          "contact:" + std::to_string(contact.id), {{"contact", contact.pseudonym}});
+    return true;
+}
+
 }  // namespace cwc::gateway

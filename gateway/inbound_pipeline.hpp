@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cwc::gateway {
@@ -30,5 +31,11 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
                                const config::channel& channel,
                                const messages::inbound_message& message,
                                const std::function<std::uint64_t()>& entropy);
+
+// The provider says this person opted out (e.g. of a bulk sender id): the contact, created if
+// needed, is marked opted out, and the audit log says who reported it. False if it already was.
+bool record_provider_opt_out(messages::store& store, const config::config& cfg,
+                             const config::channel& channel, std::string_view address,
+                             messages::timestamp now);
 
 }  // namespace cwc::gateway

@@ -45,6 +45,9 @@ struct webhook_reading {
     std::optional<http_response> answer;
     std::vector<messages::inbound_message> messages;
     std::vector<status_update> statuses;
+    // People the provider reports as opted out (Africa's Talking Bulk SMS opt-outs), as it
+    // writes their address: the contact is marked opted out; nothing unsolicited goes to them.
+    std::vector<std::string> opted_out;
     // Parts deliberately not handled, for the log: "reaction", "system:user_changed_number".
     std::vector<std::string> skipped;
 };

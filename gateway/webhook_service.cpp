@@ -127,7 +127,10 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
     }
     std::vector<inbound_result> results(reading.messages.size());
     std::vector<bool> applied(reading.statuses.size());
+    std::size_t opted_out = 0;
     auto failure = co_await writer_.run([&](messages::store& s) {
+        for (const auto& address : reading.opted_out)
+            if (record_provider_opt_out(s, cfg_, *ch.channel, address, now)) ++opted_out;
         for (std::size_t i = 0; i < reading.messages.size(); ++i)
             results[i] = process_inbound(s, cfg_, *ch.channel, reading.messages[i], writer_entropy);
         for (std::size_t i = 0; i < reading.statuses.size(); ++i) {
@@ -156,6 +159,9 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
                    {"status", messages::to_string(u.status)}, {"error_code", u.error_code},
                    {"applied", static_cast<bool>(applied[i])}});
     }
+    if (!reading.opted_out.empty())
+        log_event(log_level::info, "webhook.opt_outs",
+                  {{"channel", channel_id}, {"reported", reading.opted_out.size()}, {"new", opted_out}});
     for (const auto& skipped : reading.skipped)
         log_event(log_level::info, "webhook.skipped", {{"channel", channel_id}, {"what", skipped}});
     co_return ch.adapter->acknowledge(req);

@@ -165,7 +165,7 @@ TEST_CASE("africastalking: incoming message field shapes") {
     }
 }
 
-TEST_CASE("africastalking: a Bulk SMS opt-out notice is acknowledged and skipped, not stored") {
+TEST_CASE("africastalking: a Bulk SMS opt-out notice names the person who opted out") {
     const auto ch = at_channel();
     const auto at = make(ch);
     const auto reading = at.read_webhook(
@@ -174,8 +174,9 @@ TEST_CASE("africastalking: a Bulk SMS opt-out notice is acknowledged and skipped
     CHECK(reading.what == verdict::accepted);
     CHECK(reading.messages.empty());
     CHECK(reading.statuses.empty());
-    REQUIRE(reading.skipped.size() == 1);
-    CHECK(reading.skipped[0] == "bulk_sms_opt_out");
+    CHECK(reading.skipped.empty());
+    REQUIRE(reading.opted_out.size() == 1);
+    CHECK(reading.opted_out[0] == "+254711082000");
     // Only one of the two fields: not an opt-out, and not a message either.
     const auto half = at.read_webhook(form_post(with_token("/webhooks/at"), "senderId=CWC"), "",
                                       webhook_route::inbound, now);

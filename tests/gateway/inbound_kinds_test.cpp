@@ -121,3 +121,19 @@ TEST_CASE("long SMS parts wait for each other, in any order, and retries change 
     CHECK(again.inbound_id > 0);
     CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE text = 'otra vez'") == 1);
 }
+
+TEST_CASE("a provider-reported opt-out marks the person, once, and says who reported it") {
+    pipeline p;
+    p.send("+254711082000", "hola", "k1");
+    p.store.begin();
+    CHECK(gateway::record_provider_opt_out(p.store, p.cfg, p.channel(), "254711082000", p.now));
+    CHECK_FALSE(gateway::record_provider_opt_out(p.store, p.cfg, p.channel(), "+254711082000", p.now));
+    // Someone who never wrote: a contact is created so nothing unsolicited reaches them later.
+    CHECK(gateway::record_provider_opt_out(p.store, p.cfg, p.channel(), "+254722000111", p.now));
+    p.store.commit();
+    CHECK(p.count("SELECT COUNT(*) FROM contacts WHERE opted_out = 1") == 2);
+    CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE action = 'contact.opted_out' AND actor = "
+                  "'provider:sms'") == 2);
+    CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%254711082000%'") == 0);
+    CHECK_FALSE(p.store.verify_audit_chain().has_value());
+}

@@ -170,11 +170,19 @@ test('a missing or wrong token is refused with a JSON reason and stores nothing'
   assert.equal(fake.sent.length, sent_before, 'nothing sent');
 });
 
-test('an opt-out notice is acknowledged without storing; a report with an unknown status is quarantined', async () => {
+test('an opt-out notice marks the person opted out; a report with an unknown status is quarantined', async () => {
   const before_counts = counts();
-  const r = await fake.opt_out({ phoneNumber: new_number(), senderId: 'CWC' });
+  const number = new_number();
+  const r = await fake.opt_out({ phoneNumber: number, senderId: 'CWC' });
   assert.equal(r.status, 200);
-  assert.deepEqual(counts(), before_counts, 'an opt-out notice stores nothing (yet)');
+  const contact = gw.db.one(`select * from contacts where address = ${h.sql_string(number)}`);
+  assert.ok(contact, 'the person is known from now on');
+  assert.equal(contact.opted_out, 1, 'and opted out');
+  assert.equal(gw.db.count(`select count(*) from audit_log where action = 'contact.opted_out' and actor = 'provider:at'`), 1);
+  const again = await fake.opt_out({ phoneNumber: number, senderId: 'CWC' });
+  assert.equal(again.status, 200);
+  assert.equal(gw.db.count(`select count(*) from audit_log where action = 'contact.opted_out' and actor = 'provider:at'`), 1, 'a repeated notice changes nothing');
+  assert.equal(counts().inbound_messages, before_counts.inbound_messages, 'no message is stored for a notice');
 
   const q = await fake.delivery_report('ATXid_unknown', 'Teleported');
   assert.equal(q.status, 200, 'quarantined callbacks are acknowledged so AT does not retry');
