@@ -119,8 +119,10 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
     if (reading.what == verdict::quarantine) {
         // Authenticated but unusable: keep it raw for an operator; 2xx so the provider does not
         // retry it for days.
+        // A GET webhook (Kannel get-url, Vonage) carries its data in the query: keep that.
+        const std::string raw = req.body().empty() ? std::string(req.target()) : req.body();
         auto failure = co_await writer_.run(
-            [&](messages::store& s) { s.quarantine(channel_id, reading.reason, req.body(), now); });
+            [&](messages::store& s) { s.quarantine(channel_id, reading.reason, raw, now); });
         if (failure) co_return error_for(req, 500, "could not store the request; retry later");
         log_event(log_level::error, "webhook.quarantined", {{"channel", channel_id}, {"reason", reading.reason}});
         co_return ch.adapter->acknowledge(req);
