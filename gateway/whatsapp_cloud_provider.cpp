@@ -7,6 +7,7 @@
 #include "gateway/send_outcomes.hpp"
 #include "gateway/webhook_query.hpp"
 #include "gateway/whatsapp_cloud_payload.hpp"
+#include "gateway/whatsapp_interactive.hpp"
 #include "messages/hex.hpp"
 
 #include <openssl/evp.h>
@@ -188,9 +189,16 @@ http_request_spec whatsapp_cloud_provider::build_send(const messages::outbound_m
         body["to"] = message.to.front() == '+' ? message.to.substr(1) : message.to;
     else
         body["recipient"] = message.to;
-    body["type"] = "text";
-    body["text"] = {{"body", truncate_code_points(message.text, whatsapp_max_text_chars)},
-                    {"preview_url", false}};
+    // A menu goes as buttons or a list where it fits them; otherwise, and for every other
+    // reply, the text, whose numbered lines carry the same choices.
+    if (auto interactive = whatsapp_interactive(message.menu)) {
+        body["type"] = "interactive";
+        body["interactive"] = std::move(*interactive);
+    } else {
+        body["type"] = "text";
+        body["text"] = {{"body", truncate_code_points(message.text, whatsapp_max_text_chars)},
+                        {"preview_url", false}};
+    }
     if (message.id > 0) body["biz_opaque_callback_data"] = std::to_string(message.id);
     // Invalid UTF-8 must not throw in the dispatcher: it is replaced, the message still goes.
     spec.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

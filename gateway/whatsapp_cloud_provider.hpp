@@ -43,8 +43,9 @@ class whatsapp_cloud_provider final : public provider {
                                  webhook_route route, messages::timestamp now) const override;
     http_response acknowledge(const http_request& request) const override;
     const std::string& api_base() const override { return credentials_.api_base; }
-    // A text message to the person's digits ("to") or, for a number-less user, their business-
-    // scoped user id ("recipient"); the text is cut to 4096 characters.
+    // A message to the person's digits ("to") or, for a number-less user, their business-
+    // scoped user id ("recipient"): a reply's menu as reply buttons or a list where it fits
+    // (whatsapp_interactive.hpp), else the text, cut to 4096 characters.
     http_request_spec build_send(const messages::outbound_message& message,
                                  const send_context& context) const override;
     // 2xx with messages[0].id → sent; Graph error codes (§2.7, §2.8): 190/0 → credentials
