@@ -223,6 +223,8 @@ http_request_spec africastalking_provider::build_send(const messages::outbound_m
         form.push_back({"from", channel_.address});
     // Otherwise AT sends from the account's default sender.
     form.push_back({"bulkSMSMode", "1"});
+    // A reply to a premium (on-demand) message must echo the inbound's linkId (§3.3).
+    if (!message.reply_token.empty()) form.push_back({"linkId", message.reply_token});
     spec.body = encode_form(form);
     return spec;
 }

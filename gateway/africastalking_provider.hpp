@@ -39,8 +39,8 @@ class africastalking_provider final : public provider {
     // 200 text/plain "OK": AT only needs a 2xx.
     http_response acknowledge(const http_request& request) const override;
     const std::string& api_base() const override { return settings_.api_base; }
-    // A bulk send (bulkSMSMode=1, sender billed). Premium/on-demand replies would need the
-    // inbound linkId echoed, which outbound_message does not carry yet: not supported.
+    // A bulk send (bulkSMSMode=1, sender billed); a reply echoes the inbound's linkId (the
+    // message's reply token), which premium/on-demand services require.
     http_request_spec build_send(const messages::outbound_message& message,
                                  const send_context& context) const override;
     // 201 with Recipients[0].statusCode 100/101/102 → sent as its messageId; 405

@@ -102,7 +102,24 @@ TEST_CASE("africastalking: the send request") {
         }
         // AT has no per-message callback or echo field: nothing else is sent.
         CHECK(form->size() == (r.from ? 5u : 4u));
+        CHECK(gateway::find_field(*form, "linkId") == nullptr);
     }
+}
+
+TEST_CASE("africastalking: a reply echoes the inbound's linkId") {
+    const auto ch = at_channel();
+    const auto at = make(ch);
+    messages::outbound_message m;
+    m.id = 43;
+    m.to = "+254711082000";
+    m.text = "Hola";
+    m.reply_token = "SampleLinkId123";
+    const auto form = gateway::parse_form(at.build_send(m, {}).body);
+    REQUIRE(form.has_value());
+    REQUIRE(gateway::find_field(*form, "linkId") != nullptr);
+    CHECK(*gateway::find_field(*form, "linkId") == "SampleLinkId123");
+    CHECK(*gateway::find_field(*form, "message") == "Hola");
+    CHECK(form->size() == 6u);  // username, to, message, from, bulkSMSMode, linkId
 }
 
 namespace {
