@@ -75,7 +75,9 @@ TEST_CASE("a tapped row or button is its number typed, in whatever step the pers
         {"a stale row picks in the current menu", {"hola", "1"}, "2", "Presentar una queja"},
         {"a stale row that is no option here: re-prompted", {"hola", "1"}, "9", "Otra"},
         {"a stale row in the description step: too short, no case",
-         {"hola", "3", "1"}, "2", "Presentar una queja"},
+         {"hola", "3", "1"},
+         "2",
+         "Presentar una queja"},
         {"a stale 0 on the region step: prefer not to say", {"hola", "2", "1"}, "0", "No"},
     };
     int n = 0;
@@ -99,7 +101,8 @@ TEST_CASE("a tapped row or button is its number typed, in whatever step the pers
               p.store.find_contact_by_address(typist)->state);
         // What the person saw stays on record: the title of what they tapped.
         CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE provider_message_id = "
-                      "'p-last' AND kind = 'interactive' AND text = '" + r.title + "'") == 1);
+                      "'p-last' AND kind = 'interactive' AND text = '" +
+                      r.title + "'") == 1);
     }
     // The stale rows, said outright: an unknown-input re-prompt, and no case from a tap.
     pipeline p;

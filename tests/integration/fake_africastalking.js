@@ -130,7 +130,7 @@ async function start(opts = {}) {
       const ok = code === 100 || code === 101 || code === 102;
       const entry = { statusCode: code, number, status: RECIPIENT_STATUS[code] || 'Failed', cost: ok ? 'KES 0.8000' : '0', messageId: ok ? new_message_id() : 'None' };
       if (ok) {
-        const m = { id: entry.messageId, to: number, from: form.from || null, message: form.message, username: form.username, bulk_sms_mode: form.bulkSMSMode, time: Date.now() };
+        const m = { id: entry.messageId, to: number, from: form.from || null, message: form.message, username: form.username, bulk_sms_mode: form.bulkSMSMode, link_id: form.linkId ?? null, time: Date.now() };
         fake.sent.push(m);
         if (fake.auto_reports && fake.delivery_report_url) {
           const p = report_later(m).finally(() => pending.delete(p));

@@ -2,7 +2,8 @@
 // A fake WhatsApp Cloud API for integration tests: a real HTTP server on loopback speaking the
 // Graph send endpoint as documented (POST /{version}/{phone-number-id}/messages, Bearer token,
 // 200 {"messaging_product","contacts","messages":[{"id":"wamid…"}]}; a wrong token gets 401 with
-// error code 190), recording what it was asked to send. It also plays Meta's side of the webhook:
+// error code 190), recording what it was asked to send: texts, and reply buttons and lists held to
+// Meta's limits (§2.5; a person can tap them). It also plays Meta's side of the webhook:
 // the GET verification handshake and notifications signed with X-Hub-Signature-256 over the exact
 // bytes posted, unicode escaped the way Meta writes it (PROVIDERS.md §2.1–2.3).
 
@@ -54,6 +55,47 @@ function graph_error(code, message, { type = 'OAuthException', details, subcode 
 
 const unix_seconds = () => String(Math.floor(Date.now() / 1000));
 
+// Meta's limits on interactive reply buttons and lists (PROVIDERS.md §2.5), in characters.
+// Returns what is wrong (Graph's error details), or null for a message Meta accepts.
+function interactive_problem(i) {
+  const chars = (s) => [...s].length;
+  const text_within = (s, min, max) => typeof s === 'string' && chars(s) >= min && chars(s) <= max;
+  if (!i || typeof i !== 'object') return "Param interactive is required";
+  if (!i.body || !text_within(i.body.text, 1, 1024)) return "Param interactive['body']['text'] must be 1 to 1024 characters long";
+  if (i.header !== undefined && (i.header.type !== 'text' || !text_within(i.header.text, 1, 60))) return 'Header text must be 1 to 60 characters long (this fake has text headers only)';
+  if (i.footer !== undefined && !text_within(i.footer.text, 1, 60)) return 'Footer text must be 1 to 60 characters long';
+  const action = i.action || {};
+  const unique = (values) => new Set(values).size === values.length;
+  if (i.type === 'button') {
+    const buttons = action.buttons;
+    if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return 'Number of buttons must be 1 to 3';
+    for (const b of buttons) {
+      if (b.type !== 'reply' || !b.reply) return 'Button type must be reply';
+      if (!text_within(b.reply.id, 1, 256)) return 'Button id must be 1 to 256 characters long';
+      if (!text_within(b.reply.title, 1, 20)) return 'Button title length invalid. Min length: 1, Max length: 20';
+    }
+    if (!unique(buttons.map((b) => b.reply.title))) return 'Button title must be unique';
+    if (!unique(buttons.map((b) => b.reply.id))) return 'Button id must be unique';
+    return null;
+  }
+  if (i.type === 'list') {
+    if (!text_within(action.button, 1, 20)) return 'List button label must be 1 to 20 characters long';
+    const sections = action.sections;
+    if (!Array.isArray(sections) || sections.length < 1 || sections.length > 10) return 'Number of sections must be 1 to 10';
+    if (sections.length > 1 && !sections.every((s) => text_within(s.title, 1, 24))) return 'Section title is required (1 to 24 characters) with more than one section';
+    const rows = sections.flatMap((s) => s.rows || []);
+    if (rows.length < 1 || rows.length > 10) return 'Total row count must be 1 to 10';
+    for (const r of rows) {
+      if (!text_within(r.id, 1, 200)) return 'Row id must be 1 to 200 characters long';
+      if (!text_within(r.title, 1, 24)) return 'Row title length invalid. Min length: 1, Max length: 24';
+      if (r.description !== undefined && !text_within(r.description, 0, 72)) return 'Row description must be at most 72 characters long';
+    }
+    if (!unique(rows.map((r) => r.id))) return 'Row id must be unique';
+    return null;
+  }
+  return 'this fake sends interactive button and list messages only';
+}
+
 // start(opts) → fake. Options: access_token, app_secret, verify_token, phone_number_id,
 // display_phone_number, waba_id, host, webhook_url (the callback URL set in the App Dashboard;
 // may be set later on the fake).
@@ -67,7 +109,7 @@ async function start(opts = {}) {
     display_phone_number: opts.display_phone_number || '5116409001',
     waba_id: opts.waba_id || '102290129340398',
     webhook_url: opts.webhook_url || null,
-    sent: [],      // accepted sends: {wamid, version, to, recipient, text, preview_url, biz_opaque_callback_data, body, time}
+    sent: [],      // accepted sends: {wamid, version, to, recipient, text, interactive, preview_url, biz_opaque_callback_data, body, time}
     rejected: [],  // refused sends: {http_status, code, body, time}
     requests: [],  // every API request: {method, path, status, time}
     webhooks: [],  // notifications posted to the gateway: {bytes, status}
@@ -115,14 +157,22 @@ async function start(opts = {}) {
     try { body = JSON.parse(raw); } catch { return refuse(400, 100, 'Invalid parameter', { details: 'The request body is not JSON' }); }
     if (!body || body.messaging_product !== 'whatsapp') return refuse(400, 100, 'Invalid parameter', { details: 'messaging_product must be "whatsapp"' });
     if (!body.to && !body.recipient) return refuse(400, 100, 'Invalid parameter', { details: 'Param to or recipient is required' });
-    if (body.type !== 'text') return refuse(400, 100, 'Invalid parameter', { details: 'this fake sends text messages only' });
-    const text = body.text && body.text.body;
-    if (typeof text !== 'string' || text.length === 0) return refuse(400, 100, 'Invalid parameter', { details: "Param text['body'] is required" });
-    if ([...text].length > MAX_TEXT_CHARS) return refuse(400, 100, 'Invalid parameter', { details: `Param text['body'] must be at most ${MAX_TEXT_CHARS} characters long.` });
+    if (body.type !== 'text' && body.type !== 'interactive') return refuse(400, 100, 'Invalid parameter', { details: 'this fake sends text and interactive messages only' });
+    let text = null;
+    if (body.type === 'text') {
+      text = body.text && body.text.body;
+      if (typeof text !== 'string' || text.length === 0) return refuse(400, 100, 'Invalid parameter', { details: "Param text['body'] is required" });
+      if ([...text].length > MAX_TEXT_CHARS) return refuse(400, 100, 'Invalid parameter', { details: `Param text['body'] must be at most ${MAX_TEXT_CHARS} characters long.` });
+    } else {
+      const problem = interactive_problem(body.interactive);
+      if (problem) return refuse(400, 100, 'Invalid parameter', { details: problem });
+    }
 
+    // text: the body of a text message (null for interactive); interactive: as sent.
     const m = {
       wamid: new_wamid(), version, to: body.to || null, recipient: body.recipient || null, text,
-      preview_url: body.text.preview_url, biz_opaque_callback_data: body.biz_opaque_callback_data ?? null,
+      interactive: body.type === 'interactive' ? body.interactive : null,
+      preview_url: body.text ? body.text.preview_url : undefined, biz_opaque_callback_data: body.biz_opaque_callback_data ?? null,
       recipient_type: body.recipient_type, body, time: Date.now(),
     };
     fake.sent.push(m);
@@ -171,6 +221,31 @@ async function start(opts = {}) {
     if (from) m.from = from;
     if (from_user_id) m.from_user_id = from_user_id;
     return m;
+  };
+  // A person taps a reply button or a list row of a message the fake sent: only what that
+  // message offered can be tapped (an old message's too: people scroll up). Meta sends the
+  // reply id and title (and a row's description) with the tapped message as context.
+  fake.tap_message = ({ sent, id, from = sent.to, wamid = new_wamid(), timestamp = unix_seconds() }) => {
+    const i = sent.interactive;
+    if (!i) throw new Error('fake_whatsapp: that message has nothing to tap');
+    const m = { from, id: wamid, timestamp, type: 'interactive', context: { from: fake.display_phone_number, id: sent.wamid } };
+    if (i.type === 'button') {
+      const b = i.action.buttons.find((x) => x.reply.id === id);
+      if (!b) throw new Error(`fake_whatsapp: no button ${id} on that message`);
+      m.interactive = { type: 'button_reply', button_reply: { id: b.reply.id, title: b.reply.title } };
+    } else {
+      const r = i.action.sections.flatMap((s) => s.rows).find((x) => x.id === id);
+      if (!r) throw new Error(`fake_whatsapp: no row ${id} on that message`);
+      const reply = { id: r.id, title: r.title };
+      if (r.description !== undefined) reply.description = r.description;
+      m.interactive = { type: 'list_reply', list_reply: reply };
+    }
+    return m;
+  };
+  fake.tap = async ({ sent, id, name, ...options }) => {
+    const message = fake.tap_message({ sent, id });
+    const r = await fake.post_webhook(fake.notification({ messages: [message], contacts: [fake.contact({ wa_id: message.from, name })] }), options);
+    return { ...r, id: message.id };
   };
   fake.contact = ({ wa_id, user_id, name = 'Usuario' }) => {
     const c = { profile: { name } };

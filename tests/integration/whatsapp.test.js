@@ -1,7 +1,7 @@
 'use strict';
 // WhatsApp Cloud API end to end: the example configuration plus a whatsapp_cloud channel, the
 // fake Graph API as the send endpoint and as Meta's webhook side. The dashboard's verification
-// handshake; a person's text gets the notice and the menu as WhatsApp texts to their digits; a
+// handshake; a person's text gets the notice and the menu (a list) sent to their digits; a
 // notification with several messages is stored once, even when Meta retries it; bad signatures
 // store nothing; statuses move the outbox on through our echoed id; a 3 MB notification is read.
 
@@ -88,7 +88,7 @@ test('the App Dashboard handshake: the challenge back as text/plain; a wrong tok
   assert.deepEqual(counts(), before_counts);
 });
 
-test('a person writes: notice then menu, sent as WhatsApp texts to their digits with our outbox id', async () => {
+test('a person writes: notice then menu, sent to their digits with our outbox id', async () => {
   const from = new_digits();
   const r = await fake.inbound({ from, text: '¿Dónde está la clínica? / ayuda', name: 'Sheena Nelson' });
   assert.equal(r.status, 200);
@@ -103,11 +103,15 @@ test('a person writes: notice then menu, sent as WhatsApp texts to their digits 
   const all = rows.map((o) => o.text).join('\n');
   for (const label of T.labels('main')) assert.ok(all.includes(label), `menu label ${label}`);
   const at_fake = fake.sent_to(from);
-  assert.deepEqual(at_fake.map((m) => m.text), rows.map((o) => o.text), 'Meta got every reply, in order');
+  // The notice as a text; the menu as a list under the text above its numbered lines
+  // (whatsapp_menus.test.js tells the menus apart).
+  const shown = (m) => (m.text !== null ? m.text : m.interactive.body.text);
+  const expected = (o) => (o.menu_json ? JSON.parse(o.menu_json).header : o.text);
+  assert.deepEqual(at_fake.map(shown), rows.map(expected), 'Meta got every reply, in order');
   for (const [i, m] of at_fake.entries()) {
     assert.equal(m.version, 'v25.0');
     assert.equal(m.recipient_type, 'individual');
-    assert.equal(m.preview_url, false);
+    if (m.text !== null) assert.equal(m.preview_url, false);
     assert.equal(m.biz_opaque_callback_data, String(rows[i].id), 'our outbox id rides along');
     assert.equal(rows[i].status, 'sent');
     assert.equal(rows[i].provider_message_id, m.wamid);
