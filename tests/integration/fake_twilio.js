@@ -309,8 +309,48 @@ async function start(opts = {}) {
     return status;
   }
 
+  // Media people sent (MMS, WhatsApp through Twilio). With "HTTP Basic Authentication for media
+  // access" on, GET MediaUrl needs the account's Basic auth; Twilio then redirects to a
+  // short-lived URL on its CDN (another origin), which needs none. add_media → the MediaUrl.
+  // media_requests: {where: 'api' | 'cdn', path, authorization, status}; media_faults: one-shot
+  // {status} answers for the next media GETs at the API.
+  fake.media = new Map(); // 'MM…/ME…' -> {content, content_type}
+  fake.media_requests = [];
+  fake.media_faults = [];
+  fake.add_media = ({ content, content_type, message_sid = new_sid('MM') }) => {
+    const media_sid = new_sid('ME');
+    fake.media.set(`${message_sid}/${media_sid}`, { content: Buffer.from(content), content_type });
+    return `${fake.url}/${API_VERSION}/Accounts/${account_sid}/Messages/${message_sid}/Media/${media_sid}`;
+  };
+  const cdn_links = new Map(); // token -> media
+  function handle_media(req, res, account, key) {
+    const seen = { where: 'api', path: req.url, authorization: req.headers.authorization || null };
+    fake.media_requests.push(seen);
+    const fault = fake.media_faults.shift();
+    if (fault) return (seen.status = reply_json(res, fault.status, twilio_error(fault.status, 20500, 'Injected fault')));
+    if (!authenticated(req)) return (seen.status = reply_json(res, 401, twilio_error(401, 20003, 'Authenticate')));
+    const m = fake.media.get(key);
+    if (!m || account !== account_sid) return (seen.status = reply_json(res, 404, twilio_error(404, 20404, `The requested resource ${req.url} was not found`)));
+    const token = crypto.randomBytes(16).toString('hex');
+    cdn_links.set(token, m);
+    res.writeHead(307, { location: `${fake.cdn_url}/${token}?Expires=${Math.floor(Date.now() / 1000) + 300}`, 'content-length': 0 });
+    res.end();
+    return (seen.status = 307);
+  }
+  const cdn = http.createServer((req, res) => {
+    const seen = { where: 'cdn', path: req.url, authorization: req.headers.authorization || null };
+    fake.media_requests.push(seen);
+    const m = cdn_links.get(new URL(req.url, 'http://cdn').pathname.slice(1));
+    if (!m) { seen.status = 403; res.writeHead(403, { 'content-type': 'application/xml' }); res.end('<Error><Code>AccessDenied</Code></Error>'); return; }
+    seen.status = 200;
+    res.writeHead(200, { 'content-type': m.content_type, 'content-length': m.content.length });
+    res.end(m.content);
+  });
+
   async function route(req, res) {
     const url = new URL(req.url, 'http://fake');
+    const media = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/]+)$/.exec(url.pathname);
+    if (media && req.method === 'GET') return handle_media(req, res, media[1], `${media[2]}/${media[3]}`);
     const send = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(url.pathname);
     const fetch_one = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/.exec(url.pathname);
     if (!send && !fetch_one) return reply_json(res, 404, twilio_error(404, 20404, `The requested resource ${url.pathname} was not found`));
@@ -340,6 +380,11 @@ async function start(opts = {}) {
   });
   fake.port = server.address().port;
   fake.url = `http://${host}:${fake.port}`;
+  await new Promise((resolve, reject) => {
+    cdn.once('error', reject);
+    cdn.listen(0, host, resolve);
+  });
+  fake.cdn_url = `http://${host}:${cdn.address().port}`;
 
   // The handset side: a person texts `body` from `from` to our number `to`; Twilio forwards it to
   // the webhook. Options: sid, url (where to POST; default fake.webhook_url), sign_url (sign for
@@ -378,7 +423,9 @@ async function start(opts = {}) {
     fake.status_callbacks = false;
     await Promise.race([fake.settle(), new Promise((r) => setTimeout(r, 2000).unref())]);
     server.closeAllConnections?.();
+    cdn.closeAllConnections?.();
     await new Promise((r) => server.close(() => r()));
+    await new Promise((r) => cdn.close(() => r()));
   };
   return fake;
 }

@@ -180,8 +180,57 @@ async function start(opts = {}) {
     return reply_json(res, 200, { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: m.wamid }] });
   }
 
+  // Media a person sent: GET /{version}/{media-id} with the Bearer token answers where to fetch it
+  // (a short-lived URL, fetched with the same token); an expired or unknown id is Graph's 400
+  // code 100 (subcode 33). add_media → {id, sha256}; media_requests: {path, authorization, status}.
+  fake.media = new Map(); // id -> {content, mime_type, sha256, expired}
+  fake.media_requests = [];
+  fake.add_media = ({ content, mime_type }) => {
+    const id = String(crypto.randomInt(1e14, 2.8e14));
+    const bytes = Buffer.from(content);
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    fake.media.set(id, { content: bytes, mime_type, sha256, expired: false });
+    return { id, sha256 };
+  };
+  fake.expire_media = (id) => { fake.media.get(id).expired = true; };
+  const download_links = new Map(); // token -> media id
+  function handle_media(req, res, url) {
+    const seen = { path: req.url, authorization: req.headers.authorization || null };
+    fake.media_requests.push(seen);
+    if (!authenticated(req)) return (seen.status = reply_json(res, 401, graph_error(190, 'Invalid OAuth access token - Cannot parse access token')));
+    const download = /^\/media-download\/([0-9a-f]+)$/.exec(url.pathname);
+    if (download) {
+      const m = fake.media.get(download_links.get(download[1]) || '');
+      if (!m || m.expired) return (seen.status = reply_json(res, 404, graph_error(100, 'Media not found')));
+      res.writeHead(200, { 'content-type': m.mime_type, 'content-length': m.content.length });
+      res.end(m.content);
+      return (seen.status = 200);
+    }
+    const id = url.pathname.split('/')[2];
+    const m = fake.media.get(id);
+    if (!m || m.expired) {
+      return (seen.status = reply_json(res, 400, graph_error(100, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { subcode: 33, type: 'GraphMethodException' })));
+    }
+    const token = crypto.randomBytes(16).toString('hex');
+    download_links.set(token, id);
+    return (seen.status = reply_json(res, 200, {
+      messaging_product: 'whatsapp', url: `${fake.url}/media-download/${token}`,
+      mime_type: m.mime_type, sha256: m.sha256, file_size: String(m.content.length), id,
+    }));
+  }
+  // A person's photo, voice note, video or document message (`type` as Meta writes it).
+  fake.media_message = ({ from, type = 'audio', media_id, mime_type, sha256, caption, voice, id = new_wamid() }) => {
+    const media = { mime_type, sha256, id: media_id };
+    if (caption !== undefined) media.caption = caption;
+    if (voice !== undefined) media.voice = voice;
+    return { from, id, timestamp: unix_seconds(), type, [type]: media };
+  };
+
   async function route(req, res) {
     const url = new URL(req.url, 'http://fake');
+    if (req.method === 'GET' && (/^\/v\d+\.\d+\/\d+$/.test(url.pathname) || url.pathname.startsWith('/media-download/'))) {
+      return handle_media(req, res, url);
+    }
     const send = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/.exec(url.pathname);
     if (!send) return reply_json(res, 400, graph_error(2500, `Unknown path components: ${url.pathname}`, { type: 'OAuthException' }));
     if (req.method !== 'POST') return reply_json(res, 400, graph_error(100, 'Unsupported get request.', { type: 'GraphMethodException' }));
