@@ -140,6 +140,7 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             if (reconcile_at && *reconcile_at <= now) co_await resend_unresolved();
             auto plans = plan_claims(now);
             if (!plans.empty()) {
+                ++in_flight;  // a graceful stop waits for the claim, to give its rows back
                 auto failure = co_await writer.run([&](messages::store& s) {
                     for (auto& p : plans) {
                         p.rows = s.claim_due(p.lane->id(), now, p.limit, p.least_urgent);
@@ -158,6 +159,8 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                     for (auto& row : p.rows) p.lane->add(std::move(row));
                     if (!p.rows.empty()) p.lane->wake_workers();
                 }
+                if (stopping) release_backlogs();  // claimed while stopping
+                --in_flight;
             }
             if (stopping) break;
             if (wake_pending) {
@@ -201,12 +204,20 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             const bool broadcast = l.backlog.front().priority == outbound_priority::broadcast;
             const auto now = steady::now();
             if (const auto ready = l.pacer.ready_at(broadcast); ready > now) {
-                co_await nap(l, timer, ready);
+                // One worker waits for the slot; the others for work (no herd at every slot).
+                if (l.slot_waiter) {
+                    co_await nap(l, timer, steady::time_point::max());
+                } else {
+                    l.slot_waiter = true;
+                    co_await nap(l, timer, ready);
+                    l.slot_waiter = false;
+                }
                 continue;
             }
             l.pacer.take(now, broadcast);
             auto message = std::move(l.backlog.front());
             l.backlog.pop_front();
+            if (!l.backlog.empty()) l.wake_one();  // the next slot's waiter
             // Ask for more before the workers run dry, so a claim overlaps with the sends.
             if (l.backlog.size() == l.sizes.refill_at) notify_loop();
             ++in_flight;
@@ -270,14 +281,17 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             log_event(log_level::info, "channel.resumed", {{"channel", l.id()}, {"reason", "a send succeeded"}});
         }
         const auto held_until = l.paused_until;
+        const bool finished = r.kind != outcome::retry && r.kind != outcome::credentials_rejected;
+        bool unblocked = false;
         auto failure = co_await writer.run([&](messages::store& s) {
             if (r.kind == outcome::credentials_rejected) s.return_unsent(m.id, held_until, held_reason, now);
             else if (dead_letter) s.record_dead_letter(m.id, r.error_code, now);
             else s.record_send_result(m.id, r, now);
             if (resumed) s.release_held(l.id(), held_reason, now);
+            unblocked = finished && s.waiting_behind(m.contact_id, m.id);
         });
-        // A later message to the same person may have waited for this one (or the pause).
-        notify_loop();
+        // A later message to the same person may have waited for this one, or for the pause.
+        if (resumed || unblocked) notify_loop();
         nlohmann::json fields{{"outbound", m.id}, {"channel", l.id()}, {"attempt", m.attempts},
                               {"outcome", outcome_name(r.kind, dead_letter)}, {"error_code", r.error_code},
                               {"http_status", response.status}, {"recorded", !failure},
@@ -354,10 +368,12 @@ std::size_t dispatcher::sends_in_flight() const {
 }
 
 void dispatcher::stop() {
+    ++state_->in_flight;  // until the claimed rows are handed back: a graceful stop waits for it
     net::post(state_->strand, [s = state_] {
         s->stopping = true;
         s->wakeup.cancel();
         s->release_backlogs();
+        --s->in_flight;
     });
 }
 

@@ -51,6 +51,7 @@ struct outbound_lane {
     send_pacer pacer;
     std::deque<messages::outbound_message> backlog;  // claimed, most urgent first, then oldest
     std::vector<boost::asio::steady_timer*> sleepers;  // workers waiting for work or a slot
+    bool slot_waiter = false;                          // a worker waits for the pacer's next slot
     std::optional<messages::timestamp> next_due;       // when the claim loop should look again
     // Set when the provider refused the channel's credentials: nothing is sent until then, or
     // until a send that started after the refusal succeeds.
@@ -80,6 +81,9 @@ struct outbound_lane {
     }
     void wake_workers() {
         for (auto* t : sleepers) t->cancel();
+    }
+    void wake_one() {
+        if (!sleepers.empty()) sleepers.front()->cancel();
     }
 };
 

@@ -50,6 +50,15 @@ std::size_t sqlite_store::count_possible_duplicates() {
     return q.step() ? static_cast<std::size_t>(q.int_at(0)) : 0;
 }
 
+bool sqlite_store::waiting_behind(std::int64_t contact_id, std::int64_t outbound_id) {
+    // The status list of the partial index outbox_pending_contact, so the index answers it.
+    query q = db_->prepare(
+        "SELECT 1 FROM outbox WHERE contact_id = ?1 AND id > ?2 "
+        "AND status IN ('queued', 'sending', 'unknown') LIMIT 1",
+        contact_id, outbound_id);
+    return q.step();
+}
+
 void sqlite_store::record_dead_letter(std::int64_t outbound_id, std::string_view error_code,
                                       timestamp now) {
     db_->prepare(

@@ -79,6 +79,7 @@ class sqlite_store final : public store {
     std::size_t resend_unresolved(timestamp now) override;
     std::optional<timestamp> next_unresolved() override;
     std::size_t count_possible_duplicates() override;
+    bool waiting_behind(std::int64_t contact_id, std::int64_t outbound_id) override;
     void record_dead_letter(std::int64_t outbound_id, std::string_view error_code,
                             timestamp now) override;
     void return_unsent(std::int64_t outbound_id, timestamp when, std::string_view reason,

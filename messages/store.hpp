@@ -116,6 +116,9 @@ public:
     virtual std::size_t resend_unresolved(timestamp now) = 0;
     // The earliest reconcile time of the unknown rows, if any.
     virtual std::optional<timestamp> next_unresolved() = 0;
+    // Whether a later message to the same person is still queued, sending or unknown (it may
+    // have waited for this one): the dispatcher looks for due rows again only then.
+    virtual bool waiting_behind(std::int64_t contact_id, std::int64_t outbound_id) = 0;
     // Messages sent again after a crash left them unknown, ever (the start-up log reports it).
     virtual std::size_t count_possible_duplicates() = 0;
     // Failed after the last attempt: status failed, kept as a dead letter for `outbox requeue`.

@@ -101,6 +101,8 @@ TEST_CASE("a send a crash interrupted stays unknown until its reconcile time, th
     CHECK(again[0].id == interrupted);
     CHECK(again[0].attempts == 2);  // the interrupted attempt counted
     f.s.record_send_result(interrupted, {send_result::outcome::sent, "SM-2", "", {}}, reconcile);
+    CHECK(f.s.waiting_behind(one.id, interrupted));  // queued_late
+    CHECK_FALSE(f.s.waiting_behind(one.id, queued_late));
     auto next = f.claim(reconcile, 10);
     REQUIRE(next.size() == 1);
     CHECK(next[0].id == queued_late);
