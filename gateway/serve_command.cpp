@@ -112,6 +112,7 @@ int run_serve(const serve_options& options) {
     // units (they refer to suspended request coroutines) and posts their completions here.
     net::io_context io;
     store_writer writer(messages::open_sqlite_store(server_cfg.database, load_or_create_key(key_path)));
+    writer.complete_through([&io](std::function<void()> f) { net::post(io, std::move(f)); });
 
     auto channels = resolve_channels(cfg, [](const char* name) { return std::getenv(name); });
     const auto listen_on = parse_listen(server_cfg.listen);

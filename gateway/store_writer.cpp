@@ -45,16 +45,23 @@ void store_writer::sync_loop() {
             log_event(log_level::error, "store.sync_failed", {{"batches", batches.size()}});
         }
         bool grew = false;
+        for (const auto& b : batches) grew = grew || b.outbox_grew;
         std::function<void()> hook;
-        for (auto& b : batches) {
-            for (auto& [done, result] : b.completions) done(failure ? failure : result);
-            grew = grew || b.outbox_grew;
-        }
-        if (grew && !failure) {
+        std::function<void(std::function<void()>)> poster;
+        {
             std::lock_guard lock(mutex_);
-            hook = on_outbox_grew_;
+            if (grew && !failure) hook = on_outbox_grew_;
+            poster = poster_;
         }
-        if (hook) hook();
+        auto complete = [batches = std::move(batches), failure, hook = std::move(hook)]() mutable {
+            for (auto& b : batches)
+                for (auto& [done, result] : b.completions) done(failure ? failure : result);
+            if (hook) hook();
+        };
+        if (poster)
+            poster(std::move(complete));
+        else
+            complete();
     }
 }
 
@@ -64,6 +71,11 @@ void store_writer::submit(unit work, done_fn done) {
         queue_.push_back({std::move(work), std::move(done)});
     }
     wake_.notify_one();
+}
+
+void store_writer::complete_through(std::function<void(std::function<void()>)> poster) {
+    std::lock_guard lock(mutex_);
+    poster_ = std::move(poster);
 }
 
 void store_writer::on_outbox_grew(std::function<void()> hook) {

@@ -40,9 +40,15 @@ public:
     // Queues a unit; `done` is called on the writer thread after commit (nullptr) or failure.
     void submit(unit work, done_fn done);
 
-    // Called on the writer thread after a commit that added outbound messages (to wake the
-    // dispatcher). Not after other commits: the dispatcher's own claims would wake it forever.
+    // Called after a commit that added outbound messages is durable (to wake the dispatcher).
+    // Not after other commits: the dispatcher's own claims would wake it forever.
     void on_outbox_grew(std::function<void()> hook);
+
+    // Where completions run: by default on the sync thread, each posting to its caller's
+    // executor (one cross-thread wake-up per unit). Given a poster (e.g. post to the server's
+    // io_context), the completions of everything one fsync made durable are handed over in one
+    // piece, so a batch costs one wake-up instead of one per webhook.
+    void complete_through(std::function<void(std::function<void()>)> poster);
 
     // Awaitable form: completes with the unit's exception_ptr (null on success).
     template <typename CompletionToken>
@@ -89,6 +95,7 @@ private:
     bool stopping_ = false;
     std::size_t commits_ = 0;
     std::function<void()> on_outbox_grew_;
+    std::function<void(std::function<void()>)> poster_;
     std::mutex sync_mutex_;
     std::condition_variable sync_wake_;
     std::deque<committed> to_sync_;

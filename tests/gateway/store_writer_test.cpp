@@ -117,6 +117,49 @@ TEST_CASE("units queued while a transaction is open share the next commit") {
     }
 }
 
+TEST_CASE("with a poster, the completions a sync made durable are handed over in one piece") {
+    temp_db file;
+    completions done;
+    gate slow;
+    std::atomic<int> posts{0};
+    thread_local bool inside_poster = false;
+    std::atomic<int> completed_inside{0};
+    {
+        store_writer writer(open_store(file));
+        writer.complete_through([&](std::function<void()> f) {
+            ++posts;
+            inside_poster = true;
+            f();
+            inside_poster = false;
+        });
+        writer.submit(
+            [&](messages::store& s) {
+                s.find_or_create_contact(address(0), t0);
+                slow.enter_and_wait();
+            },
+            [&](std::exception_ptr e) {
+                if (inside_poster) ++completed_inside;
+                done.add(e);
+            });
+        REQUIRE(slow.wait_entered());
+        for (int i = 1; i <= 100; ++i) {
+            writer.submit(add_contact(address(i)), [&](std::exception_ptr e) {
+                if (inside_poster) ++completed_inside;
+                done.add(e);
+            });
+        }
+        slow.open();
+        REQUIRE(done.wait_for(101));
+        CHECK(done.failures() == 0);
+        CHECK(completed_inside.load() == 101);  // every completion ran through the poster
+        // At most one hand-over per commit (the slow unit's, then the 100 queued behind it).
+        CHECK(posts.load() >= 1);
+        CHECK(posts.load() <= static_cast<int>(writer.commits()));
+    }
+    raw_db db{file.path()};
+    CHECK(db.integer("SELECT COUNT(*) FROM contacts") == 101);
+}
+
 TEST_CASE("the dispatcher is woken after commits that queued messages, and only after those") {
     temp_db file;
     std::atomic<int> wakes{0};
