@@ -23,6 +23,15 @@ struct language {
 // One per provider contract in PROVIDERS.md; config/channel_kinds.hpp says what each needs.
 enum class channel_kind { twilio_sms, twilio_whatsapp, whatsapp_cloud, africastalking, vonage_sms, kannel };
 
+// An approved WhatsApp template that tells a person an answer waits for them ("you have an
+// answer, reply to read it"), sent when the customer-service window is closed. It has no
+// parameter, or one body parameter filled with this fixed text: nothing of a case goes in it.
+struct reengagement_template {
+    std::string name;            // as approved at Meta: "respuesta_pendiente"
+    std::string language;        // Meta's language code: "es", "en_US"
+    std::string body_parameter;  // "" = the template has no parameter
+};
+
 struct tls_settings {
     std::string certificate_file;  // PEM chain; empty = plain HTTP (e.g. behind a reverse proxy)
     std::string private_key_file;
@@ -69,6 +78,13 @@ struct channel {
     std::size_t max_body_bytes = 64 * 1024;
     double sends_per_second = 1.0;
     double broadcast_share = 0.5;  // broadcasts use at most this share of sends_per_second
+    // WhatsApp channels (PROVIDERS.md §2.6): free-form messages only within window_hours of the
+    // person's last message on the channel. Outside it a message goes through fallback_channel
+    // (an SMS channel id) when set and the person has a phone number, else behind the
+    // re-engagement template of the person's language (or the default language), else it fails.
+    int window_hours = 24;
+    std::string fallback_channel;
+    std::map<language_code, reengagement_template> reengagement_templates;
 
     // The option's value, "" when unset.
     const std::string& option(const std::string& name) const;

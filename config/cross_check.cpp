@@ -71,6 +71,23 @@ std::string join_names(const std::vector<std::string>& names) {
 }
 
 void check_cross_references(reading& r, const config& cfg, bool nodes_present) {
+    // A WhatsApp channel's fallback for a closed window must be an SMS channel of this file.
+    for (std::size_t i = 0; i < cfg.channels.size(); ++i) {
+        const auto& c = cfg.channels[i];
+        if (c.fallback_channel.empty()) continue;
+        const auto path = child_path(child_path("/channels", i), "fallback_channel");
+        const channel* to = cfg.find_channel(c.fallback_channel);
+        if (to == nullptr) {
+            std::vector<std::string> ids;
+            for (const auto& other : cfg.channels) ids.push_back(other.id);
+            r.log.error(path, "no channel '" + c.fallback_channel + "'; use one of: " +
+                                  join_names(ids));
+        } else if (to->kind == channel_kind::whatsapp_cloud ||
+                   to->kind == channel_kind::twilio_whatsapp) {
+            r.log.error(path, "'" + c.fallback_channel + "' is a WhatsApp channel; the fallback "
+                              "for a closed window must be an SMS channel");
+        }
+    }
     if (has_words(cfg, keyword_action::language) && nodes_present) {
         bool has_language_node = false;
         for (const auto& [id, node] : cfg.nodes) {

@@ -44,6 +44,83 @@ void read_url(object_reader& o, std::string_view key, std::string& out, const ch
     out = url;
 }
 
+// Meta's template names: lower-case letters, digits and underscores.
+bool is_template_name(std::string_view s) {
+    return !s.empty() && s.size() <= 512 && std::all_of(s.begin(), s.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+    });
+}
+
+// Meta's template language codes: "es", "fil", or with a region, "en_US", "pt_BR".
+bool is_template_language(std::string_view s) {
+    const auto underscore = s.find('_');
+    const auto lang = s.substr(0, underscore);
+    if (!is_language_code(lang)) return false;
+    return underscore == std::string_view::npos || is_country_code(s.substr(underscore + 1));
+}
+
+void read_template(const json& value, const std::string& path, reading& r,
+                   reengagement_template& t) {
+    object_reader o(value, path, r);
+    if (!o.valid()) return;
+    if (o.read_string("name", t.name, presence::required) && !is_template_name(t.name))
+        o.error("name", "'" + t.name + "' is not a WhatsApp template name: lower-case letters, "
+                                       "digits and _ as approved in WhatsApp Manager");
+    if (o.read_string("language", t.language, presence::required) &&
+        !is_template_language(t.language))
+        o.error("language", "'" + t.language + "' is not a template language code: e.g. es, "
+                                               "en_US, pt_BR as shown in WhatsApp Manager");
+    // A fixed text (the organisation's name, say): the template must never carry case content,
+    // and Meta refuses newlines, tabs and runs of spaces in a parameter.
+    if (o.read_string("body_parameter", t.body_parameter, presence::optional) &&
+        (t.body_parameter.empty() || t.body_parameter.size() > 60 ||
+         t.body_parameter.find_first_of("\n\t{}") != std::string::npos ||
+         t.body_parameter.find("    ") != std::string::npos))
+        o.error("body_parameter", "must be a fixed text of 1-60 characters without newlines, "
+                                  "tabs, braces or four spaces in a row (it fills the template's "
+                                  "one body parameter; nothing of a case ever goes there)");
+    o.warn_unknown();
+}
+
+// The customer-service window of WhatsApp channels (PROVIDERS.md §2.6); the fallback channel's
+// existence and type are checked once every channel is read (cross_check.cpp).
+void read_window(object_reader& o, reading& r, channel& c) {
+    const bool whatsapp =
+        c.kind == channel_kind::whatsapp_cloud || c.kind == channel_kind::twilio_whatsapp;
+    for (const char* key : {"window_hours", "fallback_channel", "reengagement_template"}) {
+        if (!whatsapp && o.find(key) != nullptr)
+            o.error(key, "only WhatsApp channels (whatsapp_cloud, twilio_whatsapp) have a "
+                         "customer-service window; remove this key");
+    }
+    if (!whatsapp) return;
+    o.read_int("window_hours", c.window_hours, 1, 168, presence::optional);
+    if (o.read_string("fallback_channel", c.fallback_channel, presence::optional) &&
+        !is_slug(c.fallback_channel))
+        o.error("fallback_channel", "'" + c.fallback_channel + "' is not a channel id");
+    const json* templates = o.find("reengagement_template");
+    if (templates == nullptr) return;
+    if (c.kind == channel_kind::twilio_whatsapp) {
+        o.error("reengagement_template",
+                "Twilio sends WhatsApp templates by ContentSid, which this gateway does not do: "
+                "remove it; outside the window messages wait for the person or use "
+                "fallback_channel");
+        return;
+    }
+    object_reader by_language(*templates, o.path_of("reengagement_template"), r);
+    if (!by_language.valid()) return;
+    for (const auto& lang : by_language.keys()) {
+        by_language.mark_known(lang);
+        if (std::find(r.languages.begin(), r.languages.end(), lang) == r.languages.end()) {
+            by_language.error(lang, "'" + lang + "' is not in /languages; use one of: " +
+                                        join_names(r.languages));
+            continue;
+        }
+        reengagement_template t;
+        read_template(*by_language.find(lang), by_language.path_of(lang), r, t);
+        c.reengagement_templates[lang] = std::move(t);
+    }
+}
+
 void read_channel(const json& value, const std::string& path, reading& r, channel& c) {
     object_reader o(value, path, r);
     if (!o.valid()) return;
@@ -108,6 +185,7 @@ void read_channel(const json& value, const std::string& path, reading& r, channe
     o.read_size("max_body_bytes", c.max_body_bytes, 1024, 10 * 1024 * 1024, presence::optional);
     o.read_number("sends_per_second", c.sends_per_second, 0.0, 1000.0, presence::optional);
     o.read_number("broadcast_share", c.broadcast_share, 0.0, 1.0, presence::optional);
+    read_window(o, r, c);
     o.warn_unknown();
 }
 
