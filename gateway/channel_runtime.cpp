@@ -11,6 +11,7 @@ std::vector<channel_runtime> resolve_channels(
     for (const auto& ch : cfg.channels) {
         channel_runtime rt;
         rt.channel = &ch;
+        rt.default_language = cfg.default_language;
         auto read = [&](const std::string& name) -> std::string {
             const char* v = lookup(name.c_str());
             return v ? std::string(v) : std::string();

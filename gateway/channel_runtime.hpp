@@ -19,6 +19,9 @@ struct channel_runtime {
     std::string api_base;
     std::shared_ptr<const provider> adapter;  // null: the channel is not usable yet
     std::string missing;  // names of unset variables (or why there is no adapter), for the operator
+    // The deployment's default language: what the channel sends on its own (WhatsApp's
+    // re-engagement template) falls back to it for a person who never chose one.
+    std::string default_language;
 };
 
 // Reads each channel's variables with `getenv`-like lookup (tests pass their own).

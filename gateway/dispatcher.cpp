@@ -6,6 +6,7 @@
 #include "gateway/outbound_lane.hpp"
 #include "gateway/provider.hpp"
 #include "gateway/send_outcomes.hpp"
+#include "gateway/whatsapp_window.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -141,15 +142,25 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             auto plans = plan_claims(now);
             if (!plans.empty()) {
                 ++in_flight;  // a graceful stop waits for the claim, to give its rows back
+                std::vector<window_event> window_events;
                 auto failure = co_await writer.run([&](messages::store& s) {
+                    window_events.clear();
                     for (auto& p : plans) {
                         p.rows = s.claim_due(p.lane->id(), now, p.limit, p.least_urgent);
+                        // WhatsApp: rows whose window is closed are re-routed, held or failed.
+                        if (const auto w = window_rules_for(p.lane->rt))
+                            p.rows = screen_claimed(s, *w, std::move(p.rows), now, window_events);
                         // A lane that got less than it asked for has nothing more due: when will it?
                         // (A lane that got all it asked for asks for more itself.)
                         if (p.least_urgent == outbound_priority::broadcast && p.rows.size() < p.limit)
                             p.next_due = s.next_due(p.lane->id());
                     }
                 });
+                // A re-routed row or a queued template is due on some lane now: look again.
+                if (!failure && !window_events.empty()) {
+                    log_window_events(window_events);
+                    wake_pending = true;
+                }
                 for (auto& p : plans) {
                     if (failure) {
                         p.lane->next_due = messages::system_now() + std::chrono::seconds(1);
@@ -283,8 +294,12 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         const auto held_until = l.paused_until;
         const bool finished = r.kind != outcome::retry && r.kind != outcome::credentials_rejected;
         bool unblocked = false;
+        const auto window = window_rules_for(l.rt);
+        std::vector<window_event> window_events;
         auto failure = co_await writer.run([&](messages::store& s) {
-            if (r.kind == outcome::credentials_rejected) s.return_unsent(m.id, held_until, held_reason, now);
+            window_events.clear();
+            if (r.window_closed && window) window_events.push_back(refused_for_window(s, *window, m, now));
+            else if (r.kind == outcome::credentials_rejected) s.return_unsent(m.id, held_until, held_reason, now);
             else if (dead_letter) s.record_dead_letter(m.id, r.error_code, now);
             else s.record_send_result(m.id, r, now);
             if (resumed) s.release_held(l.id(), held_reason, now);
@@ -292,6 +307,11 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         });
         // A later message to the same person may have waited for this one, or for the pause.
         if (resumed || unblocked) notify_loop();
+        // Closed window (131047 / 63016): re-routed or a template queued, due now.
+        if (!failure && !window_events.empty()) {
+            log_window_events(window_events);
+            notify_loop();
+        }
         nlohmann::json fields{{"outbound", m.id}, {"channel", l.id()}, {"attempt", m.attempts},
                               {"outcome", outcome_name(r.kind, dead_letter)}, {"error_code", r.error_code},
                               {"http_status", response.status}, {"recorded", !failure},

@@ -103,6 +103,11 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     auto contact = store.find_or_create_contact(message.from, now);
     out.contact_pseudonym = contact.pseudonym;
     const std::string actor = "contact:" + contact.pseudonym;
+    // The person wrote: WhatsApp's window is open again, and what waited for it goes first, in
+    // its order (gateway/whatsapp_window.hpp).
+    if (const auto released = store.release_held_for_reply(contact.id, channel.id, now))
+        audit(store, now, actor, "outbound.released", "contact:" + std::to_string(contact.id),
+              {{"channel", channel.id}, {"count", released}});
 
     if (message.kind == "unsupported") {
         // A sticker, a poll, a type we cannot read: kept, and the person is told what works.

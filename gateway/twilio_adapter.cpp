@@ -176,8 +176,10 @@ messages::send_result interpret_twilio_response(int http_status, std::string_vie
     if (http_status >= 500 && http_status <= 599)
         return retry_or_dead_letter(backoff_after(now, attempts), reason, attempts, max_attempts);
     // Other 4xx: permanent. 1xx/3xx/other 2xx are not part of the contract; retrying might
-    // send twice.
-    return failed_with(reason);
+    // send twice. 63016: outside the WhatsApp window (gateway/whatsapp_window.hpp).
+    auto failed = failed_with(reason);
+    failed.window_closed = code == "63016";
+    return failed;
 }
 
 }  // namespace cwc::gateway

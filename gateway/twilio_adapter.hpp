@@ -39,7 +39,8 @@ http_request_spec build_twilio_send(const twilio_credentials& creds, const confi
                                     std::string_view status_callback_url);
 
 // 201 → sent with the sid; 400 code 21610 → recipient_opted_out; 429/20429, 5xx → retry with
-// exponential backoff and jitter (Retry-After honoured); other 4xx → failed with Twilio's code.
+// exponential backoff and jitter (Retry-After honoured); other 4xx → failed with Twilio's code
+// (63016, outside the WhatsApp window, is marked window_closed).
 // `attempts` counts this one; after max_attempts a retryable error becomes failed (dead letter).
 messages::send_result interpret_twilio_response(int http_status, std::string_view body,
                                                 std::string_view retry_after,

@@ -73,6 +73,26 @@ std::string sent_message_id(const nlohmann::json& body) {
     return id != first.end() && id->is_string() ? id->get<std::string>() : std::string{};
 }
 
+// PROVIDERS.md §2.5. The body parameter, if any, is the channel's fixed text for the template,
+// looked up here so an outbox row never holds anything but the template's name and language.
+nlohmann::ordered_json reengagement_template_json(const config::channel& channel,
+                                                  const messages::outbound_message& message) {
+    nlohmann::ordered_json t{
+        {"name", message.template_name},
+        {"language", {{"code", message.template_language}, {"policy", "deterministic"}}}};
+    for (const auto& [lang, spec] : channel.reengagement_templates) {
+        if (spec.name != message.template_name || spec.language != message.template_language ||
+            spec.body_parameter.empty())
+            continue;
+        t["components"] = nlohmann::ordered_json::array(
+            {{{"type", "body"},
+              {"parameters", nlohmann::ordered_json::array(
+                                 {{{"type", "text"}, {"text", spec.body_parameter}}})}}});
+        break;
+    }
+    return t;
+}
+
 bool one_of(std::string_view code, std::initializer_list<std::string_view> codes) {
     return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
@@ -189,9 +209,13 @@ http_request_spec whatsapp_cloud_provider::build_send(const messages::outbound_m
         body["to"] = message.to.front() == '+' ? message.to.substr(1) : message.to;
     else
         body["recipient"] = message.to;
-    // A menu goes as buttons or a list where it fits them; otherwise, and for every other
+    // A re-engagement template (the window is closed) carries only what the config fixed for
+    // it; a menu goes as buttons or a list where it fits them; otherwise, and for every other
     // reply, the text, whose numbered lines carry the same choices.
-    if (auto interactive = whatsapp_interactive(message.menu)) {
+    if (!message.template_name.empty()) {
+        body["type"] = "template";
+        body["template"] = reengagement_template_json(channel_, message);
+    } else if (auto interactive = whatsapp_interactive(message.menu)) {
         body["type"] = "interactive";
         body["interactive"] = std::move(*interactive);
     } else {
@@ -228,9 +252,12 @@ messages::send_result whatsapp_cloud_provider::interpret_send(const http_result&
     // 131000: "something went wrong"; 131053: Meta could not fetch or upload media.
     if (one_of(code, {"131000", "131053"}) || (status >= 500 && status <= 599))
         return retry_or_dead_letter(backoff_after(now, attempts), reason, attempts, max_attempts);
-    // 131047 (outside the 24 h window), 131026 (undeliverable), 100 (bad parameter) and every
-    // other refusal are permanent; the exact code tells the caller what to do instead.
-    return failed_with(reason);
+    // 131047: outside the 24 h window; the dispatcher re-routes, holds or re-engages instead.
+    auto failed = failed_with(reason);
+    failed.window_closed = code == "131047";
+    // 131026 (undeliverable), 100 (bad parameter) and every other refusal are permanent; the
+    // exact code tells the caller what to do instead.
+    return failed;
 }
 
 std::optional<media_request> whatsapp_cloud_provider::plan_media_download(

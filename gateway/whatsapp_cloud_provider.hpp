@@ -45,12 +45,14 @@ class whatsapp_cloud_provider final : public provider {
     const std::string& api_base() const override { return credentials_.api_base; }
     // A message to the person's digits ("to") or, for a number-less user, their business-
     // scoped user id ("recipient"): a reply's menu as reply buttons or a list where it fits
-    // (whatsapp_interactive.hpp), else the text, cut to 4096 characters.
+    // (whatsapp_interactive.hpp), else the text, cut to 4096 characters. A message with a
+    // template_name is that template (with the channel's fixed body parameter, if any).
     http_request_spec build_send(const messages::outbound_message& message,
                                  const send_context& context) const override;
     // 2xx with messages[0].id → sent; Graph error codes (§2.7, §2.8): 190/0 → credentials
     // rejected; 4, 80007, 130429, 131048, 131056, 133016, HTTP 429 → throttled; 131000, 131053,
-    // 5xx → retried; anything else (131047, 131026, 100, other 4xx) → failed with the code.
+    // 5xx → retried; anything else (131047, 131026, 100, other 4xx) → failed with the code;
+    // 131047 is marked window_closed (gateway/whatsapp_window.hpp).
     messages::send_result interpret_send(const http_result& result, messages::timestamp now,
                                          int attempts, int max_attempts) const override;
     // GET {api_base}/{version}/{media-id} with the Bearer token; its JSON "url" is then fetched

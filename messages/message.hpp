@@ -90,6 +90,10 @@ struct outbound_message {
     // text stays the full rendering (SMS, and the fallback where the options do not fit).
     outbound_menu menu;
     std::string reply_token;  // the inbound's reply token to echo (Africa's Talking linkId)
+    // Set on a WhatsApp re-engagement template (the customer-service window is closed): the
+    // approved template goes instead of `text`, which is then empty. Nothing of a case goes in it.
+    std::string template_name;
+    std::string template_language;  // Meta's code, e.g. "es" or "en_US"
 };
 
 // What the dispatcher learnt from one send attempt.
@@ -101,6 +105,9 @@ struct send_result {
     std::string provider_message_id;  // sent
     std::string error_code;           // provider code, e.g. "21610", or "http_503"
     timestamp retry_at{};             // retry
+    // failed because WhatsApp's customer-service window is closed (Meta 131047, Twilio 63016):
+    // the dispatcher re-routes the message, holds it behind a template, or fails it with a reason.
+    bool window_closed = false;
 };
 
 }  // namespace cwc::messages

@@ -24,12 +24,14 @@ constexpr std::string_view in_turn =
 constexpr std::string_view outbound_columns =
     "SELECT id, contact_id, channel_id, to_address, text, priority, solicited, inbound_id, "
     "segments, status, attempts, created_at, next_attempt_at, provider_message_id, error_code, "
-    "menu_json, reply_token FROM outbox ";
+    "menu_json, reply_token, template_name, template_language FROM outbox ";
 
 outbound_status status_from_text(const std::string& text) {
     // 'unknown' exists only in the store: a send a crash interrupted, to the rest of the code
     // still a message being sent (it is neither queued nor reported on).
     if (text == "unknown") return outbound_status::sending;
+    // 'held': waiting for the person to open WhatsApp's window again; to the code, still queued.
+    if (text == "held") return outbound_status::queued;
     const auto s = parse_outbound_status(text);
     if (!s) throw store_error("sqlite: outbox row with unknown status '" + text + "'");
     return *s;
@@ -54,6 +56,8 @@ outbound_message outbound_from_row(const query& q) {
     m.error_code = q.text_at(14);
     m.menu = menu_from_json(q.text_at(15));
     m.reply_token = q.text_at(16);
+    m.template_name = q.text_at(17);
+    m.template_language = q.text_at(18);
     return m;
 }
 
@@ -93,10 +97,11 @@ std::int64_t sqlite_store::enqueue(const outbound_message& m) {
     db_->prepare(
            "INSERT INTO outbox (contact_id, channel_id, to_address, text, priority, solicited, "
            "inbound_id, segments, status, attempts, created_at, next_attempt_at, updated_at, "
-           "menu_json, reply_token) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?10, ?9, ?11, ?12)",
+           "menu_json, reply_token, template_name, template_language) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?10, ?9, ?11, ?12, ?13, ?14)",
            m.contact_id, m.channel_id, m.to, m.text, static_cast<int>(m.priority), m.solicited,
-           m.inbound_id, m.segments, created, next, menu_to_json(m.menu), m.reply_token)
+           m.inbound_id, m.segments, created, next, menu_to_json(m.menu), m.reply_token,
+           m.template_name, m.template_language)
         .run();
     ++enqueued_;
     return db_->last_insert_id();

@@ -194,6 +194,16 @@ CREATE INDEX message_parts_open ON message_parts(channel_id, sender, reference) 
 ALTER TABLE outbox ADD COLUMN menu_json TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN reply_token TEXT NOT NULL DEFAULT '';
 )sql"},
+    migration{7, R"sql(
+-- WhatsApp's customer-service window: a re-engagement template queued in place of free-form
+-- text (name and language code at Meta; '' = an ordinary message). A message that may not go
+-- while the window is closed is status 'held' until the person writes on that channel again.
+ALTER TABLE outbox ADD COLUMN template_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN template_language TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_held ON outbox(contact_id, channel_id) WHERE status = 'held';
+-- The person's last message on a channel opens the window: found per contact and channel.
+CREATE INDEX inbound_messages_contact_channel ON inbound_messages(contact_id, channel_id, received_at);
+)sql"},
 };
 
 int current_version(connection& db) {

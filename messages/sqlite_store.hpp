@@ -89,6 +89,14 @@ class sqlite_store final : public store {
     std::vector<outbox_channel_report> report_outbox(std::string_view held_reason) override;
     std::size_t requeue_dead_letters(std::string_view channel_id, timestamp now) override;
     requeue_outcome requeue_failed(std::int64_t outbound_id, timestamp now) override;
+    std::optional<timestamp> last_inbound_on(std::int64_t contact_id,
+                                             std::string_view channel_id) override;
+    bool template_queued_since(std::int64_t contact_id, std::string_view channel_id,
+                               timestamp since) override;
+    void hold_for_reply(std::int64_t outbound_id, std::string_view reason, timestamp now) override;
+    void reroute(std::int64_t outbound_id, std::string_view channel_id, timestamp now) override;
+    std::size_t release_held_for_reply(std::int64_t contact_id, std::string_view channel_id,
+                                       timestamp now) override;
     std::vector<media_job> claim_due_media(timestamp now, std::size_t limit,
                                            timestamp reclaim_at) override;
     void record_media_result(std::int64_t media_id, const media_result& r,

@@ -139,6 +139,25 @@ public:
     // who opted out stays failed.
     virtual requeue_outcome requeue_failed(std::int64_t outbound_id, timestamp now) = 0;
 
+    // --- WhatsApp's customer-service window (gateway/whatsapp_window.hpp decides)
+    // When the person last wrote to us on this channel, if ever.
+    virtual std::optional<timestamp> last_inbound_on(std::int64_t contact_id,
+                                                     std::string_view channel_id) = 0;
+    // Whether a re-engagement template to this person on this channel was queued at or after
+    // `since` (one template per closed window, however many messages wait behind it).
+    virtual bool template_queued_since(std::int64_t contact_id, std::string_view channel_id,
+                                       timestamp since) = 0;
+    // A claimed row waits, status 'held' with `reason`, until the person writes on its channel;
+    // the claim does not count as an attempt.
+    virtual void hold_for_reply(std::int64_t outbound_id, std::string_view reason,
+                                timestamp now) = 0;
+    // A claimed row goes out on another channel instead, due now; the claim does not count.
+    virtual void reroute(std::int64_t outbound_id, std::string_view channel_id, timestamp now) = 0;
+    // The person wrote on the channel: its rows held for them are queued again, due now, in
+    // their order. Returns how many.
+    virtual std::size_t release_held_for_reply(std::int64_t contact_id,
+                                               std::string_view channel_id, timestamp now) = 0;
+
     // --- media (fetcher)
     // Up to `limit` pending attachments due at `now`, oldest first, with attempts + 1; each is
     // not due again before `reclaim_at` unless its result is recorded first (so a download that

@@ -114,7 +114,14 @@ async function start(opts = {}) {
     requests: [],  // every API request: {method, path, status, time}
     webhooks: [],  // notifications posted to the gateway: {bytes, status}
     faults: [],    // one-shot faults for the next sends: {status, code, message, retry_after, destroy, delay_ms}
+    // The customer-service window (PROVIDERS.md §2.6) as Meta keeps it: numbers (digits) whose
+    // window the test closed get 131047 for anything but a template until the person writes.
+    closed_windows: new Set(),
+    templates: new Map(), // approved templates: name -> [language codes]
   };
+  fake.close_window = (digits) => fake.closed_windows.add(digits);
+  fake.approve_template = (name, language) => fake.templates.set(name, [...(fake.templates.get(name) || []), language]);
+  fake.templates_to = (digits) => fake.sent.filter((m) => m.to === digits && m.template);
 
   fake.fail_next = (n, fault) => { for (let i = 0; i < n; i++) fake.faults.push({ ...fault }); };
   fake.sent_to = (digits) => fake.sent.filter((m) => m.to === digits);
@@ -157,6 +164,10 @@ async function start(opts = {}) {
     try { body = JSON.parse(raw); } catch { return refuse(400, 100, 'Invalid parameter', { details: 'The request body is not JSON' }); }
     if (!body || body.messaging_product !== 'whatsapp') return refuse(400, 100, 'Invalid parameter', { details: 'messaging_product must be "whatsapp"' });
     if (!body.to && !body.recipient) return refuse(400, 100, 'Invalid parameter', { details: 'Param to or recipient is required' });
+    if (body.type === 'template') return send_template(res, body, version, refuse);
+    if (fake.closed_windows.has(body.to || body.recipient)) {
+      return refuse(400, 131047, 'Re-engagement message', { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' });
+    }
     if (body.type !== 'text' && body.type !== 'interactive') return refuse(400, 100, 'Invalid parameter', { details: 'this fake sends text and interactive messages only' });
     let text = null;
     if (body.type === 'text') {
@@ -178,6 +189,25 @@ async function start(opts = {}) {
     fake.sent.push(m);
     const contact = body.to ? { input: body.to, wa_id: body.to } : { input: body.recipient, user_id: body.recipient };
     return reply_json(res, 200, { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: m.wamid }] });
+  }
+
+  // An approved template, allowed whatever the window (§2.5): name and language code required;
+  // one Meta does not know is 132001.
+  function send_template(res, body, version, refuse) {
+    const t = body.template;
+    if (!t || typeof t.name !== 'string' || !t.language || typeof t.language.code !== 'string') {
+      return refuse(400, 100, 'Invalid parameter', { details: "Param template['name'] and template['language']['code'] are required" });
+    }
+    if (!(fake.templates.get(t.name) || []).includes(t.language.code)) {
+      return refuse(404, 132001, 'Template name does not exist in the translation', { details: `template name (${t.name}) does not exist in ${t.language.code}` });
+    }
+    const m = {
+      wamid: new_wamid(), version, to: body.to || null, recipient: body.recipient || null, text: null, template: t,
+      biz_opaque_callback_data: body.biz_opaque_callback_data ?? null, body, time: Date.now(),
+    };
+    fake.sent.push(m);
+    const contact = body.to ? { input: body.to, wa_id: body.to } : { input: body.recipient, user_id: body.recipient };
+    return reply_json(res, 200, { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: m.wamid, message_status: 'accepted' }] });
   }
 
   // Media a person sent: GET /{version}/{media-id} with the Bearer token answers where to fetch it
@@ -344,6 +374,7 @@ async function start(opts = {}) {
 
   // A person texts our number: one signed notification with their message and profile.
   fake.inbound = async ({ from, text, id, name, user_id, ...options } = {}) => {
+    if (from) fake.closed_windows.delete(from);  // the person's message opens the window again
     const message = fake.text_message({ from, text, id });
     const r = await fake.post_webhook(fake.notification({ messages: [message], contacts: [fake.contact({ wa_id: from, user_id, name })] }), options);
     return { ...r, id: message.id };
