@@ -183,7 +183,12 @@ void read_channel(const json& value, const std::string& path, reading& r, channe
     o.read_bool("provider_enforces_stop", c.provider_enforces_stop, presence::optional);
     if (c.provider_enforces_stop) c.provider_stop_words = twilio_stop_words();  // Twilio only, so far
     o.read_size("max_body_bytes", c.max_body_bytes, 1024, 10 * 1024 * 1024, presence::optional);
-    o.read_number("sends_per_second", c.sends_per_second, 0.0, 1000.0, presence::optional);
+    // 0 = no limit (a local SMSC, a benchmark); otherwise above 0 and at most 1000 per second.
+    if (const json* rate = o.find("sends_per_second");
+        rate != nullptr && rate->is_number() && rate->get<double>() == 0.0)
+        c.sends_per_second = 0.0;
+    else
+        o.read_number("sends_per_second", c.sends_per_second, 0.0, 1000.0, presence::optional);
     o.read_number("broadcast_share", c.broadcast_share, 0.0, 1.0, presence::optional);
     read_window(o, r, c);
     o.warn_unknown();

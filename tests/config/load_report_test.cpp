@@ -131,6 +131,15 @@ TEST_CASE("values the file sets replace the defaults") {
     CHECK(result.value->channels[0].provider_stop_words.empty());
 }
 
+TEST_CASE("sends_per_second 0 means no limit") {
+    json doc = example_json();
+    doc["channels"][0]["sends_per_second"] = 0;
+    const load_result result = load_from_json(doc);
+    INFO(describe(result.errors));
+    REQUIRE(result.value.has_value());
+    CHECK(result.value->channels[0].sends_per_second == 0.0);
+}
+
 TEST_CASE("a channel's broadcast share: half by default, above 0 and at most 1") {
     CHECK(channel{}.broadcast_share == doctest::Approx(0.5));
     const struct {

@@ -138,8 +138,10 @@ const broken_variant variants[] = {
          d["server"]["tls"] = {{"certificate_file", "cert.pem"}};
      },
      "/server/tls/private_key_file", false, "both"},
-    {"sends_per_second of zero", [](json& d) { d["channels"][0]["sends_per_second"] = 0; },
+    {"a negative sends_per_second", [](json& d) { d["channels"][0]["sends_per_second"] = -1; },
      "/channels/0/sends_per_second", false, "above 0"},
+    {"sends_per_second over 1000", [](json& d) { d["channels"][0]["sends_per_second"] = 1001; },
+     "/channels/0/sends_per_second", false, "at most 1000"},
     {"an unknown node type", [](json& d) { d["nodes"]["info"]["type"] = "directory"; },
      "/nodes/info/type", false, "directory"},
     {"a node id that is not a slug",
