@@ -4,6 +4,7 @@
 
 #include "gateway/app_log.hpp"
 #include "gateway/inbound_pipeline.hpp"
+#include "gateway/whatsapp_window.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
@@ -44,6 +45,12 @@ std::optional<route> parse_route(std::string_view target) {
     if (segs.size() == 3 && segs[0] == "webhooks" && segs[2] == "status")
         r = {route::kind::status, segs[1]};
     return r;
+}
+
+// Meta 131047 / Twilio 63016 in a failed delivery report: outside WhatsApp's window.
+bool is_window_refusal(const status_update& u) {
+    return u.status == messages::outbound_status::failed &&
+           (u.error_code == "131047" || u.error_code == "63016");
 }
 
 double millis_since(std::chrono::steady_clock::time_point t0) {
@@ -129,6 +136,8 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
     }
     std::vector<inbound_result> results(reading.messages.size());
     std::vector<bool> applied(reading.statuses.size());
+    const auto window = window_rules_for(ch);
+    std::vector<window_event> window_events;
     std::size_t opted_out = 0;
     auto failure = co_await writer_.run([&](messages::store& s) {
         for (const auto& address : reading.opted_out)
@@ -140,6 +149,11 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
             applied[i] = u.outbound_id
                 ? s.apply_delivery_status_for(u.outbound_id, u.provider_message_id, u.status, u.error_code, now)
                 : s.apply_delivery_status(channel_id, u.provider_message_id, u.status, u.error_code, now);
+            // WhatsApp refused it later, as outside the window: hold, re-route or re-engage it,
+            // as if the send itself had been refused.
+            if (window && applied[i] && is_window_refusal(u))
+                if (auto m = s.reopen_refused_for_window(channel_id, u.outbound_id, u.provider_message_id))
+                    window_events.push_back(refused_for_window(s, *window, *m, now));
         }
     });
     if (failure) {
@@ -164,6 +178,7 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
     if (!reading.opted_out.empty())
         log_event(log_level::info, "webhook.opt_outs",
                   {{"channel", channel_id}, {"reported", reading.opted_out.size()}, {"new", opted_out}});
+    log_window_events(window_events);
     for (const auto& skipped : reading.skipped)
         log_event(log_level::info, "webhook.skipped", {{"channel", channel_id}, {"what", skipped}});
     co_return ch.adapter->acknowledge(req);

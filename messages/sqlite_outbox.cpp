@@ -250,6 +250,26 @@ bool sqlite_store::apply_delivery_status_for(std::int64_t outbound_id,
     return advance_status(*db_, outbound_id, current, status, error_code, now);
 }
 
+std::optional<outbound_message> sqlite_store::reopen_refused_for_window(
+    std::string_view channel_id, std::int64_t outbound_id, std::string_view provider_message_id) {
+    constexpr std::string_view refused =
+        "status = 'failed' AND error_code IN ('131047', '63016') AND dead_letter = 0";
+    std::int64_t id = 0;
+    {
+        query q = outbound_id != 0
+            ? db_->prepare("SELECT id FROM outbox WHERE id = ?1 AND " + std::string{refused}, outbound_id)
+            : db_->prepare("SELECT id FROM outbox WHERE channel_id = ?1 AND provider_message_id = ?2 "
+                           "AND ?2 <> '' AND " + std::string{refused} + " ORDER BY id LIMIT 1",
+                           channel_id, provider_message_id);
+        if (!q.step()) return std::nullopt;
+        id = q.int_at(0);
+    }
+    db_->prepare("UPDATE outbox SET status = 'sending' WHERE id = ?1", id).run();
+    auto rows = select_outbound(*db_, "WHERE id = ?1", id);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+}
+
 outbox_counts sqlite_store::count_outbox() {
     outbox_counts counts;
     query q = db_->prepare("SELECT status, COUNT(*) FROM outbox GROUP BY status");

@@ -95,6 +95,9 @@ class sqlite_store final : public store {
                                timestamp since) override;
     void hold_for_reply(std::int64_t outbound_id, std::string_view reason, timestamp now) override;
     void reroute(std::int64_t outbound_id, std::string_view channel_id, timestamp now) override;
+    std::optional<outbound_message> reopen_refused_for_window(
+        std::string_view channel_id, std::int64_t outbound_id,
+        std::string_view provider_message_id) override;
     std::size_t release_held_for_reply(std::int64_t contact_id, std::string_view channel_id,
                                        timestamp now) override;
     std::vector<media_job> claim_due_media(timestamp now, std::size_t limit,

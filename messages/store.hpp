@@ -153,6 +153,13 @@ public:
                                 timestamp now) = 0;
     // A claimed row goes out on another channel instead, due now; the claim does not count.
     virtual void reroute(std::int64_t outbound_id, std::string_view channel_id, timestamp now) = 0;
+    // The provider reported, after accepting it, that a message failed because WhatsApp's window
+    // was closed (Meta 131047, Twilio 63016 in a failed status): the row goes back to 'sending'
+    // so the window rules can hold, re-route or replace it. By our id, or else by the provider's
+    // id on the channel; nothing when there is no such failed row.
+    virtual std::optional<outbound_message> reopen_refused_for_window(
+        std::string_view channel_id, std::int64_t outbound_id,
+        std::string_view provider_message_id) = 0;
     // The person wrote on the channel: its rows held for them are queued again, due now, in
     // their order. Returns how many.
     virtual std::size_t release_held_for_reply(std::int64_t contact_id,

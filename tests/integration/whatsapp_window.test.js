@@ -119,6 +119,31 @@ test('refused with 131047: one template, the answers held, delivered in order ri
   assert.equal(gw.db.count(`select count(*) from audit_log where action = 'outbound.released'`) >= 1, true);
 });
 
+test('accepted, then reported failed with 131047: the answer is held behind one template and follows the reply', async () => {
+  const digits = new_digits();
+  await writes(digits, 'hola');
+  const id = queue_answer(digits, 'CASO-8842 Respuesta sobre su documento');
+  await status_becomes(id, 'sent');
+  // Meta took the send, then reports it failed: outside the window (the usual way 131047 comes).
+  const [sent] = fake.sent_to(digits).filter((m) => m.text && m.text.includes('CASO-8842'));
+  assert.ok(sent, 'the answer reached the fake first');
+  const report = await fake.post_webhook(fake.notification({ statuses: [fake.status_of(sent, 'failed', { error_code: 131047 })] }));
+  assert.equal(report.status, 200);
+  const held = await status_becomes(id, 'held');
+  assert.equal(held.error_code, 'window_closed');
+  await h.wait_for(() => fake.templates_to(digits).length === 1, 10000, 'the template');
+  assert.doesNotMatch(JSON.stringify(fake.templates_to(digits)[0].body), /CASO-8842|documento/, 'nothing of the case in the template');
+  // A repeated report changes nothing.
+  await fake.post_webhook(fake.notification({ statuses: [fake.status_of(sent, 'failed', { error_code: 131047 })] }));
+  assert.equal(row(id).status, 'held');
+  // The person replies: the answer goes again.
+  const r = await fake.inbound({ from: digits, text: 'hola de nuevo' });
+  assert.equal(r.status, 200);
+  await status_becomes(id, 'sent', 10000);
+  assert.equal(fake.sent_to(digits).filter((m) => m.text && m.text.includes('CASO-8842')).length, 2, 'sent again once the window was open');
+  assert.equal(fake.templates_to(digits).length, 1);
+});
+
 test('closed by our own clock: the template goes without a free-form try; the answer follows the reply', async () => {
   const digits = new_digits();
   await writes(digits, 'hola');
