@@ -274,6 +274,10 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         const auto now = messages::system_now();
         const auto& adapter = *l.rt.adapter;
         auto r = adapter.interpret_send(response, now, m.attempts, settings.max_attempts);
+        // Kannel gives no message id: ours stands in, so a delivery report that came first (by
+        // our id) and the send result agree on it.
+        if (r.kind == outcome::sent && r.provider_message_id.empty())
+            r.provider_message_id = std::to_string(m.id);
         // A failure that more attempts would have retried is a dead letter, not a permanent error.
         const bool dead_letter =
             r.kind == outcome::failed && adapter.interpret_send(response, now, m.attempts, INT_MAX).kind == outcome::retry;
