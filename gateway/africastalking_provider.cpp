@@ -43,16 +43,6 @@ std::string field_or_empty(const form_fields& fields, std::string_view name) {
     return value ? *value : std::string{};
 }
 
-// The path part of api_base, so a base behind a path prefix keeps it ("" when unparsable:
-// connecting to such a base fails in the dispatcher anyway).
-std::string api_path_prefix(std::string_view api_base) {
-    const auto parsed = boost::urls::parse_uri(api_base);
-    if (!parsed) return {};
-    std::string prefix{parsed->encoded_path()};
-    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    return prefix;
-}
-
 // Delivery report statuses (PROVIDERS.md §3.2). courier leaves out Submitted; it only means the
 // operator has the message, which for us is still "sent".
 std::optional<outbound_status> map_status(std::string_view s) {
@@ -209,7 +199,7 @@ http_request_spec africastalking_provider::build_send(const messages::outbound_m
     // by the messageId the send response gives.
     http_request_spec spec;
     spec.method = "POST";
-    spec.target = api_path_prefix(settings_.api_base) + "/version1/messaging";
+    spec.target = api_base_path(settings_.api_base) + "/version1/messaging";
     spec.headers = {
         {"apiKey", settings_.api_key},
         {"Accept", "application/json"},

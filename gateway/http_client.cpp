@@ -144,7 +144,7 @@ net::awaitable<http_result> http_connection::send(const http_request_spec& spec,
                                                    std::chrono::milliseconds timeout,
                                                    std::size_t body_limit) {
     http::request<http::string_body> req{http::string_to_verb(spec.method),
-                                         impl_->origin.base_path + spec.target, 11};
+                                         spec.target, 11};
     const bool default_port = impl_->origin.port == (impl_->origin.tls ? "443" : "80");
     req.set(http::field::host, default_port ? impl_->origin.host : impl_->origin.host + ":" + impl_->origin.port);
     req.set(http::field::user_agent, "cwc-gateway");

@@ -5,6 +5,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,11 @@ struct http_request_spec {
     std::vector<std::pair<std::string, std::string>> headers;  // incl. Authorization, Content-Type
     std::string body;
 };
+
+// The path of a provider's API base without a trailing '/': "https://proxy.example.org/twilio/"
+// → "/twilio", "https://api.twilio.com" → "". Adapters put it in front of their targets, so an
+// API behind a path prefix keeps it. "" when the base does not parse.
+std::string api_base_path(std::string_view api_base);
 
 struct http_result {
     boost::system::error_code error;  // network/TLS/timeout failure; then status is 0

@@ -222,7 +222,8 @@ http_request_spec kannel_provider::build_send(const messages::outbound_message& 
     }
     http_request_spec spec;
     spec.method = "GET";
-    spec.target = "/cgi-bin/sendsms?" + encode_form(query);  // the client puts api_base's path first
+    // Like every adapter's target, it starts with api_base's own path (smsbox behind a proxy).
+    spec.target = api_base_path(credentials_.api_base) + "/cgi-bin/sendsms?" + encode_form(query);
     return spec;
 }
 

@@ -45,16 +45,6 @@ std::optional<outbound_status> map_twilio_status(std::string_view s) {
     return std::nullopt;
 }
 
-// The path part of api_base without a trailing '/', so "https://proxy/twilio/" prefixes
-// "/twilio". An unparsable base gives no prefix; connecting to it fails in the dispatcher.
-std::string api_path_prefix(std::string_view api_base) {
-    const auto parsed = boost::urls::parse_uri(api_base);
-    if (!parsed) return {};
-    std::string prefix{parsed->encoded_path()};
-    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    return prefix;
-}
-
 // Twilio's error JSON carries "code" as a number; a string is accepted too. "" when absent.
 std::string twilio_error_code(const nlohmann::json& body) {
     if (!body.is_object()) return {};
@@ -122,7 +112,7 @@ http_request_spec build_twilio_send(const twilio_credentials& creds, const confi
                                     std::string_view status_callback_url) {
     http_request_spec spec;
     spec.method = "POST";
-    spec.target = api_path_prefix(creds.api_base) + "/" + std::string{twilio_api_version} +
+    spec.target = api_base_path(creds.api_base) + "/" + std::string{twilio_api_version} +
                   "/Accounts/" + percent_encode(creds.account_sid) + "/Messages.json";
     spec.headers = {
         {"Authorization", "Basic " + base64(creds.account_sid + ":" + creds.auth_token)},

@@ -71,14 +71,6 @@ std::string without_plus(const std::string& address) {
     return !address.empty() && address.front() == '+' ? address.substr(1) : address;
 }
 
-std::string api_path_prefix(std::string_view api_base) {
-    const auto parsed = boost::urls::parse_uri(api_base);
-    if (!parsed) return {};
-    std::string prefix{parsed->encoded_path()};
-    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    return prefix;
-}
-
 // Every query parameter, decoded ('+' is a space as in forms); nullopt when malformed.
 std::optional<form_fields> query_fields(std::string_view target) {
     const auto parsed = boost::urls::parse_origin_form(target);
@@ -270,7 +262,7 @@ http_request_spec vonage_provider::build_send(const messages::outbound_message& 
                                               const send_context& context) const {
     http_request_spec spec;
     spec.method = "POST";
-    spec.target = api_path_prefix(settings_.api_base) + "/sms/json";
+    spec.target = api_base_path(settings_.api_base) + "/sms/json";
     spec.headers = {
         {"Content-Type", "application/x-www-form-urlencoded"},
         {"Accept", "application/json"},

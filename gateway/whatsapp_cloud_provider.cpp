@@ -35,15 +35,6 @@ webhook_reading rejected(unsigned status, std::string reason) {
     return r;
 }
 
-// The path part of api_base without a trailing '/', so a base behind a proxy path keeps it.
-std::string api_path_prefix(std::string_view api_base) {
-    const auto parsed = boost::urls::parse_uri(api_base);
-    if (!parsed) return {};
-    std::string prefix{parsed->encoded_path()};
-    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    return prefix;
-}
-
 // A phone number in E.164 is sent as its digits; anything else is a business-scoped user id.
 bool is_phone_number(std::string_view address) {
     if (!address.empty() && address.front() == '+') address.remove_prefix(1);
@@ -195,7 +186,7 @@ http_request_spec whatsapp_cloud_provider::build_send(const messages::outbound_m
     const auto& version = channel_.option("api_version");
     http_request_spec spec;
     spec.method = "POST";
-    spec.target = api_path_prefix(credentials_.api_base) + "/" +
+    spec.target = api_base_path(credentials_.api_base) + "/" +
                   (version.empty() ? std::string{default_graph_api_version} : version) + "/" +
                   channel_.option("phone_number_id") + "/messages";
     spec.headers = {

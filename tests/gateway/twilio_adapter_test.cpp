@@ -227,6 +227,14 @@ TEST_CASE("build_twilio_send: target, auth and form body") {
                                    {"Body", message.text}};
         CHECK(*form == expected);
     }
+    SUBCASE("Twilio WhatsApp: both ends addressed whatsapp:+E164") {
+        channel.kind = config::channel_kind::twilio_whatsapp;
+        const auto spec = gateway::build_twilio_send(creds, channel, message, "");
+        const auto form = gateway::parse_form(spec.body);
+        REQUIRE(form.has_value());
+        CHECK(*gateway::find_field(*form, "To") == "whatsapp:+51987654321");
+        CHECK(*gateway::find_field(*form, "From") == "whatsapp:+14155550100");
+    }
     SUBCASE("api_base with a port and a path prefix") {
         for (const std::string base :
              {"http://127.0.0.1:39123/fake-twilio", "http://127.0.0.1:39123/fake-twilio/"}) {
