@@ -23,26 +23,6 @@ using namespace std::chrono_literals;
 // Topping up the account is a person's job: no point knocking every few seconds meanwhile.
 constexpr auto no_credit_wait = std::chrono::milliseconds{15min};
 
-webhook_reading rejected(unsigned status, std::string reason) {
-    webhook_reading r;
-    r.what = webhook_reading::verdict::rejected;
-    r.status = status;
-    r.reason = std::move(reason);
-    return r;
-}
-
-webhook_reading quarantined(std::string reason) {
-    webhook_reading r;
-    r.what = webhook_reading::verdict::quarantine;
-    r.reason = std::move(reason);
-    return r;
-}
-
-std::string field_or_empty(const form_fields& fields, std::string_view name) {
-    const std::string* value = find_field(fields, name);
-    return value ? *value : std::string{};
-}
-
 // Delivery report statuses (PROVIDERS.md §3.2). courier leaves out Submitted; it only means the
 // operator has the message, which for us is still "sent".
 std::optional<outbound_status> map_status(std::string_view s) {

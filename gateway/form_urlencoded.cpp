@@ -96,4 +96,9 @@ const std::string* find_field(const form_fields& fields, std::string_view name) 
     return nullptr;
 }
 
+std::string field_or_empty(const form_fields& fields, std::string_view name) {
+    const std::string* value = find_field(fields, name);
+    return value ? *value : std::string{};
+}
+
 }  // namespace cwc::gateway

@@ -24,5 +24,7 @@ std::string percent_encode(std::string_view raw);
 
 // The first value of `name`, or nullptr.
 const std::string* find_field(const form_fields& fields, std::string_view name);
+// The field's value, "" when absent.
+std::string field_or_empty(const form_fields& fields, std::string_view name);
 
 }  // namespace cwc::gateway

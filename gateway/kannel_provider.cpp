@@ -20,14 +20,6 @@ using messages::outbound_status;
 
 constexpr int default_dlr_mask = 27;  // delivered, failed, accepted by the SMSC, SMSC reject
 
-webhook_reading rejected(unsigned status, std::string reason) {
-    webhook_reading r;
-    r.what = webhook_reading::verdict::rejected;
-    r.status = status;
-    r.reason = std::move(reason);
-    return r;
-}
-
 std::string lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

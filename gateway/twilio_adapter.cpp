@@ -27,11 +27,6 @@ std::string without_whatsapp_prefix(std::string address) {
     return address;
 }
 
-std::string field_or_empty(const form_fields& fields, std::string_view name) {
-    const std::string* value = find_field(fields, name);
-    return value ? *value : std::string{};
-}
-
 std::optional<outbound_status> map_twilio_status(std::string_view s) {
     // accepted/scheduled: Twilio has the message but has not queued it for a carrier yet; canceled
     // only follows scheduled, and a cancelled message will never arrive, so it counts as failed.

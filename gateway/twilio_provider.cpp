@@ -12,21 +12,6 @@ namespace {
 
 namespace http = boost::beast::http;
 
-webhook_reading rejected(unsigned status, std::string reason) {
-    webhook_reading r;
-    r.what = webhook_reading::verdict::rejected;
-    r.status = status;
-    r.reason = std::move(reason);
-    return r;
-}
-
-webhook_reading quarantined(std::string reason) {
-    webhook_reading r;
-    r.what = webhook_reading::verdict::quarantine;
-    r.reason = std::move(reason);
-    return r;
-}
-
 }  // namespace
 
 twilio_provider::twilio_provider(const config::channel& channel, twilio_credentials credentials)

@@ -29,26 +29,6 @@ constexpr auto no_credit_wait = std::chrono::milliseconds{15min};
 // Query parameters we put in the URLs ourselves: not Vonage's, so maybe not in what it signs.
 constexpr std::string_view own_params[] = {"token", "m"};
 
-webhook_reading rejected(unsigned status, std::string reason) {
-    webhook_reading r;
-    r.what = webhook_reading::verdict::rejected;
-    r.status = status;
-    r.reason = std::move(reason);
-    return r;
-}
-
-webhook_reading quarantined(std::string reason) {
-    webhook_reading r;
-    r.what = webhook_reading::verdict::quarantine;
-    r.reason = std::move(reason);
-    return r;
-}
-
-std::string field_or_empty(const form_fields& fields, std::string_view name) {
-    const std::string* value = find_field(fields, name);
-    return value ? *value : std::string{};
-}
-
 bool all_digits(std::string_view s) {
     return !s.empty() &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -46,6 +46,21 @@ std::int64_t query_int64(std::string_view target, std::string_view name) {
     return ec == std::errc{} && p == v->data() + v->size() && id > 0 ? id : 0;
 }
 
+webhook_reading rejected(unsigned status, std::string reason) {
+    webhook_reading r;
+    r.what = webhook_reading::verdict::rejected;
+    r.status = status;
+    r.reason = std::move(reason);
+    return r;
+}
+
+webhook_reading quarantined(std::string reason) {
+    webhook_reading r;
+    r.what = webhook_reading::verdict::quarantine;
+    r.reason = std::move(reason);
+    return r;
+}
+
 bool same_secret(std::string_view expected, std::string_view given) {
     if (expected.empty() || given.empty() || expected.size() != given.size()) return false;
     return CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "gateway/http_service.hpp"
+#include "gateway/provider.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +20,10 @@ bool is_json_content(const http_request& request);  // application/json
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
 // A positive integer parameter, 0 when absent or not a number.
 std::int64_t query_int64(std::string_view target, std::string_view name);
+
+// The two readings every adapter gives for requests it will not store as messages.
+webhook_reading rejected(unsigned status, std::string reason);  // 4xx with a JSON reason
+webhook_reading quarantined(std::string reason);  // authenticated but unusable: kept raw, 2xx
 
 // Constant-time equality (for tokens and signatures); false when either side is empty.
 bool same_secret(std::string_view expected, std::string_view given);

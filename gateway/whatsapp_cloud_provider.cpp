@@ -27,14 +27,6 @@ using messages::send_result;
 
 constexpr std::string_view signature_prefix = "sha256=";
 
-webhook_reading rejected(unsigned status, std::string reason) {
-    webhook_reading r;
-    r.what = webhook_reading::verdict::rejected;
-    r.status = status;
-    r.reason = std::move(reason);
-    return r;
-}
-
 // A phone number in E.164 is sent as its digits; anything else is a business-scoped user id.
 bool is_phone_number(std::string_view address) {
     if (!address.empty() && address.front() == '+') address.remove_prefix(1);
