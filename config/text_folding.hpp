@@ -18,6 +18,9 @@ struct decoded_code_point {
 // Decodes at s[i]; i must be < s.size().
 decoded_code_point decode_utf8_at(std::string_view s, std::size_t i);
 
+// Appends the UTF-8 encoding of cp (a scalar value: the caller never passes a surrogate).
+void append_utf8(std::string& out, char32_t cp);
+
 // Lenient walk for checks that report rather than refuse: the code point at s[i], advancing i
 // past it; a byte that does not start valid UTF-8 yields itself (0x80..0xFF) and advances by one.
 char32_t next_code_point(std::string_view s, std::size_t& i);

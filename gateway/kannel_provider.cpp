@@ -3,6 +3,7 @@
 // names. Pure: no I/O, no logging.
 #include "gateway/kannel_provider.hpp"
 
+#include "config/text_folding.hpp"
 #include "gateway/form_urlencoded.hpp"
 #include "gateway/send_outcomes.hpp"
 #include "gateway/webhook_query.hpp"
@@ -46,24 +47,6 @@ std::string charset_of(std::string_view content_type) {
     return value;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // What a text means: UTF-8 as it should be, UTF-16BE from a UCS-2 MO, Latin-1 from an smsbox
 // configured for it. `binary`: 8-bit data (coding 1 without a text charset), not a text at all.
 struct decoded_text {
@@ -78,7 +61,7 @@ decoded_text decode_text(const std::string& raw, std::string_view coding, std::s
         return {utf16be_to_utf8(raw)};
     if (charset == "iso-8859-1" || charset == "latin1") {
         std::string out;
-        for (const char c : raw) append_utf8(out, static_cast<unsigned char>(c));
+        for (const char c : raw) config::append_utf8(out, static_cast<unsigned char>(c));
         return {out};
     }
     if (coding == "1" && charset != "utf-8") return {std::string{}, true};
@@ -110,7 +93,7 @@ std::optional<std::string> utf16be_to_utf8(std::string_view bytes) {
             unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
             i += 2;
         }
-        append_utf8(out, unit);
+        config::append_utf8(out, unit);
     }
     return out;
 }
