@@ -8,6 +8,7 @@
 #include "gateway/http_server.hpp"
 #include "gateway/key_file.hpp"
 #include "gateway/media_fetcher.hpp"
+#include "gateway/part_sweeper.hpp"
 #include "gateway/store_writer.hpp"
 #include "gateway/webhook_service.hpp"
 #include "config/load.hpp"
@@ -154,6 +155,7 @@ int run_serve(const serve_options& options) {
     server.start();
     sender.start();
     if (server_cfg.media.fetch) fetcher.start();
+    net::co_spawn(io, sweep_stale_parts(writer, cfg), net::detached);
     log_event(log_level::info, "listening",
               {{"address", server.local_endpoint().address().to_string() + ":" + std::to_string(server.local_endpoint().port())},
                {"tls", tls != nullptr}, {"public_url", public_url}, {"database", server_cfg.database},

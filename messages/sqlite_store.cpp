@@ -299,4 +299,49 @@ std::optional<std::string> sqlite_store::add_message_part(const inbound_message&
     return text;
 }
 
+std::vector<inbound_message> sqlite_store::take_stale_parts(timestamp older_than) {
+    struct group {
+        std::string channel_id, sender, reference;
+    };
+    std::vector<group> groups;
+    {
+        query q = db_->prepare(
+            "SELECT channel_id, sender, reference FROM message_parts WHERE assembled = 0 "
+            "GROUP BY channel_id, sender, reference HAVING MIN(received_at) < ?1",
+            to_unix_ms(older_than));
+        while (q.step()) groups.push_back({q.text_at(0), q.text_at(1), q.text_at(2)});
+    }
+    std::vector<inbound_message> out;
+    for (const auto& g : groups) {
+        inbound_message m;
+        m.channel_id = g.channel_id;
+        m.from = g.sender;
+        int last = 0;
+        {
+            query q = db_->prepare(
+                "SELECT part, text, provider_message_id, received_at FROM message_parts "
+                "WHERE channel_id = ?1 AND sender = ?2 AND reference = ?3 AND assembled = 0 "
+                "ORDER BY part, id",
+                g.channel_id, g.sender, g.reference);
+            while (q.step()) {
+                const auto part = static_cast<int>(q.int_at(0));
+                if (part == last) continue;
+                last = part;
+                if (m.provider_message_id.empty()) {
+                    m.provider_message_id = q.text_at(2);
+                    m.received_at = from_unix_ms(q.int_at(3));
+                }
+                m.text += q.text_at(1);
+            }
+        }
+        db_->prepare(
+               "UPDATE message_parts SET assembled = 1 WHERE channel_id = ?1 AND sender = ?2 AND "
+               "reference = ?3 AND assembled = 0",
+               g.channel_id, g.sender, g.reference)
+            .run();
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
 }  // namespace cwc::messages

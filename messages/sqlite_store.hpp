@@ -56,6 +56,7 @@ class sqlite_store final : public store {
                               timestamp now) override;
     std::optional<std::string> add_message_part(const inbound_message& m,
                                                 std::string_view sender) override;
+    std::vector<inbound_message> take_stale_parts(timestamp older_than) override;
     std::int64_t insert_case(const case_record& c) override;  // also writes its first event
     std::int64_t enqueue(const outbound_message& m) override;
     std::uint64_t enqueued_so_far() const override { return enqueued_; }

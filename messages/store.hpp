@@ -74,6 +74,10 @@ public:
     // returns the whole text in part order (once: a provider retry of any part returns nothing).
     virtual std::optional<std::string> add_message_part(const inbound_message& m,
                                                         std::string_view sender) = 0;
+    // Long messages still missing a part after their first part arrived before `older_than`:
+    // the parts that did come, joined in order, one message each (from = the sender, provider id
+    // = the first part's), marked assembled so nothing handles them twice.
+    virtual std::vector<inbound_message> take_stale_parts(timestamp older_than) = 0;
     virtual std::int64_t insert_case(const case_record& c) = 0;  // duplicate_key on reference
     virtual std::int64_t enqueue(const outbound_message& m) = 0;
     // How many outbound messages this store object has enqueued since it was opened (rolled back

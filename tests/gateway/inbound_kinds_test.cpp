@@ -1,6 +1,7 @@
 // What arrives besides plain SMS text: numbers written the provider's way, WhatsApp users with
 // a withheld number, media, stickers we cannot read, and long SMS in parts. Real SQLite file,
 // example deployment.
+#include "gateway/part_sweeper.hpp"
 #include "tests/gateway/pipeline_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -136,4 +137,24 @@ TEST_CASE("a provider-reported opt-out marks the person, once, and says who repo
                   "'provider:sms'") == 2);
     CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%254711082000%'") == 0);
     CHECK_FALSE(p.store.verify_audit_chain().has_value());
+}
+
+TEST_CASE("a long SMS whose last part never comes is handled with what came, after the wait") {
+    pipeline p;
+    CHECK(p.deliver(part("x1", "me robaron ", 1, 3, "B7")).part_pending);
+    CHECK(p.deliver(part("x3", " en Lima", 3, 3, "B7")).part_pending);
+    p.store.begin();
+    // Not yet: the wait has not passed.
+    CHECK(gateway::handle_stale_parts(p.store, p.cfg, p.now, std::chrono::minutes(5)) == 0);
+    CHECK(gateway::handle_stale_parts(p.store, p.cfg, p.now + std::chrono::minutes(10),
+                                      std::chrono::minutes(5)) == 1);
+    // Once only.
+    CHECK(gateway::handle_stale_parts(p.store, p.cfg, p.now + std::chrono::minutes(20),
+                                      std::chrono::minutes(5)) == 0);
+    p.store.commit();
+    CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE text = 'me robaron  en Lima'") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM outbox") >= 1);  // the person is answered
+    // A part that comes later is not folded into the message already handled.
+    CHECK(p.deliver(part("x2", "el pasaporte", 2, 3, "B7")).part_pending);
+    CHECK(p.count("SELECT COUNT(*) FROM inbound_messages") == 1);
 }
