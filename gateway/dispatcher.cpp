@@ -1,9 +1,10 @@
-// The outbox dispatcher: start-up reconciliation, the claim loop, per-channel lanes of workers
-// with rate pacing, pauses and holds, and the outcome records (see dispatcher.hpp).
+// The outbox dispatcher: the claim loop, per-channel lanes of workers with rate pacing, pauses
+// and holds, and the outcome records (see dispatcher.hpp; crash recovery: outbox_recovery.cpp).
 #include "gateway/dispatcher.hpp"
 
 #include "gateway/app_log.hpp"
 #include "gateway/outbound_lane.hpp"
+#include "gateway/outbox_recovery.hpp"
 #include "gateway/provider.hpp"
 #include "gateway/send_outcomes.hpp"
 #include "gateway/whatsapp_window.hpp"
@@ -68,33 +69,6 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
 
     // --- the claim loop
 
-    net::awaitable<void> reconcile_interrupted() {
-        const auto now = messages::system_now();
-        std::size_t unknown = 0, duplicates_so_far = 0;
-        co_await writer.run([&](messages::store& s) {
-            unknown = s.mark_interrupted(now, now + settings.reconcile_after);
-            reconcile_at = s.next_unresolved();
-            duplicates_so_far = s.count_possible_duplicates();
-        });
-        log_event(unknown || reconcile_at ? log_level::warn : log_level::info, "outbox.recovered",
-                  {{"unknown", unknown}, {"reconcile_after_s", settings.reconcile_after.count()},
-                   {"possible_duplicates_so_far", duplicates_so_far},
-                   {"effect", "sends a crash interrupted wait for their status callback, then go again "
-                              "and count as possible duplicates"}});
-    }
-
-    net::awaitable<void> resend_unresolved() {
-        std::size_t resent = 0;
-        co_await writer.run([&](messages::store& s) {
-            resent = s.resend_unresolved(messages::system_now());
-            reconcile_at = s.next_unresolved();
-        });
-        if (resent)
-            log_event(log_level::warn, "outbox.resent_unknown",
-                      {{"count", resent}, {"possible_duplicates", resent},
-                       {"reason", "no status callback within the reconcile time"}});
-    }
-
     struct claim_plan {
         outbound_lane* lane;
         std::size_t limit;
@@ -135,10 +109,10 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
 
     net::awaitable<void> claim_loop() {
         auto self = shared_from_this();
-        co_await reconcile_interrupted();
+        reconcile_at = co_await reconcile_interrupted(writer, settings.reconcile_after);
         while (!stopping) {
             auto now = messages::system_now();
-            if (reconcile_at && *reconcile_at <= now) co_await resend_unresolved();
+            if (reconcile_at && *reconcile_at <= now) reconcile_at = co_await resend_unresolved(writer);
             auto plans = plan_claims(now);
             if (!plans.empty()) {
                 ++in_flight;  // a graceful stop waits for the claim, to give its rows back
