@@ -72,4 +72,8 @@ std::string kind_names() {
     return out;
 }
 
+bool has_reply_window(channel_kind kind) {
+    return kind == channel_kind::whatsapp_cloud || kind == channel_kind::twilio_whatsapp;
+}
+
 }  // namespace cwc::config

@@ -37,6 +37,8 @@ struct channel_kind_spec {
 const std::vector<channel_kind_spec>& channel_kinds();
 const channel_kind_spec& kind_spec(channel_kind kind);
 const channel_kind_spec* find_kind(std::string_view type);
-std::string kind_names();  // "twilio_sms, twilio_whatsapp, …" for error messages
+std::string kind_names();
+// WhatsApp's 24-hour customer-service window applies to sends on this kind.
+bool has_reply_window(channel_kind kind);  // "twilio_sms, twilio_whatsapp, …" for error messages
 
 }  // namespace cwc::config

@@ -2,6 +2,7 @@
 // them again after a case-reference collision is safe.
 #include "gateway/inbound_pipeline.hpp"
 
+#include "config/channel_kinds.hpp"
 #include "gateway/app_log.hpp"
 #include "handlers/conversation.hpp"
 #include "messages/case_reference.hpp"
@@ -104,8 +105,10 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     out.contact_pseudonym = contact.pseudonym;
     const std::string actor = "contact:" + contact.pseudonym;
     // The person wrote: WhatsApp's window is open again, and what waited for it goes first, in
-    // its order (gateway/whatsapp_window.hpp).
-    if (const auto released = store.release_held_for_reply(contact.id, channel.id, now))
+    // its order (gateway/whatsapp_window.hpp). Other channels hold nothing for a reply.
+    if (const auto released = config::has_reply_window(channel.kind)
+                                  ? store.release_held_for_reply(contact.id, channel.id, now)
+                                  : 0)
         audit(store, now, actor, "outbound.released", "contact:" + std::to_string(contact.id),
               {{"channel", channel.id}, {"count", released}});
 

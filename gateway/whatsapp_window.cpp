@@ -3,6 +3,8 @@
 // a person's complaint or its answer never leaves in a template.
 #include "gateway/whatsapp_window.hpp"
 
+#include "config/channel_kinds.hpp"
+
 #include "gateway/app_log.hpp"
 #include "gateway/send_outcomes.hpp"
 
@@ -121,9 +123,7 @@ const config::reengagement_template* window_rules::template_for(std::string_view
 
 std::optional<window_rules> window_rules_for(const channel_runtime& rt) {
     if (rt.channel == nullptr) return std::nullopt;
-    const auto kind = rt.channel->kind;
-    if (kind != config::channel_kind::whatsapp_cloud && kind != config::channel_kind::twilio_whatsapp)
-        return std::nullopt;
+    if (!config::has_reply_window(rt.channel->kind)) return std::nullopt;
     return window_rules{rt.channel, rt.default_language};
 }
 
