@@ -178,6 +178,8 @@ ticks() { [ -r "/proc/$1/stat" ] && awk '{print $14 + $15}' "/proc/$1/stat" || e
 child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }  # waited-for children (wrk) of this shell
 cpu_busy_total() { awk '/^cpu /{t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat; }
 io_field() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/io" 2>/dev/null || echo 0; }  # wchar, syscw
+# Per thread: "tid comm ticks" (comm is the name a thread gave itself, e.g. store-writer).
+thread_ticks() { local f; for f in /proc/"$1"/task/*/stat; do awk '{c = $0; sub(/^[0-9]+ \(/, "", c); sub(/\) .*/, "", c); n = split($0, a, ") "); split(a[n], b, " "); gsub(/ /, "_", c); print $1, c, b[12] + b[13]}' "$f" 2>/dev/null; done; }
 hwm_kb() { awk '/VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
 HZ=$(getconf CLK_TCK)
@@ -218,6 +220,7 @@ run_once() {
   fi
   local wc0 sw0 wc1 sw1
   wc0=$(io_field "$GW_PID" wchar); sw0=$(io_field "$GW_PID" syscw)
+  thread_ticks "$GW_PID" > "$WORK/threads0.txt"
   g0=$(ticks "$GW_PID"); f0=$(ticks "$FAKE_PID"); w0=$(child_ticks); read -r b0 s0 < <(cpu_busy_total); t0=$(now)
   if ! wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --timeout 5s -s "$ROOT/bench/inbound.lua" "$WEBHOOK_URL" \
          -- "$REQ_FILE" "$THREADS" > "$OUT/wrk_run$r.txt" 2>&1; then
@@ -225,6 +228,7 @@ run_once() {
   fi
   t1=$(now); g1=$(ticks "$GW_PID"); f1=$(ticks "$FAKE_PID"); w1=$(child_ticks); read -r b1 s1 < <(cpu_busy_total)
   wc1=$(io_field "$GW_PID" wchar); sw1=$(io_field "$GW_PID" syscw)
+  thread_ticks "$GW_PID" > "$WORK/threads1.txt"
   local hwm_load; hwm_load=$(hwm_kb "$GW_PID")
   if [ -n "$perf_pid" ]; then
     wait "$perf_pid" 2>/dev/null || true
@@ -315,6 +319,15 @@ run_once() {
        "bytes written per message: $(awk -v d="$((wc1 - wc0))" -v n="$rows" 'BEGIN{printf "%.0f", n ? d / n : 0}')" \
        "in $(awk -v d="$((sw1 - sw0))" -v n="$rows" 'BEGIN{printf "%.1f", n ? d / n : 0}') write calls (database, log and HTTP responses)"
 
+  # Per thread (the store writer is the serial part): CPU per stored message and busy share.
+  local per_thread
+  per_thread=$(awk -v h="$HZ" -v n="$rows" -v t="$dt" 'NR == FNR {t0[$1] = $3; next}
+      {d = $3 - t0[$1]; if (d <= 0) next; u[$2] += d; k[$2]++}
+      END {for (c in u) printf "%s%s=%.0fus(%.2f) ", c, (k[c] > 1 ? "x" k[c] : ""), n ? u[c] / h / n * 1e6 : 0, u[c] / h / t}' \
+      "$WORK/threads0.txt" "$WORK/threads1.txt" | tr ' ' '\n' | sort -t= -k2 -gr | tr '\n' ' ')
+  echo "gateway CPU per stored message by thread (us, and cores busy): $per_thread"
+  local writer_us; writer_us=$(grep -o 'store-writer=[0-9]*' <<<"$per_thread" | cut -d= -f2 || true)
+
   # The gateway's own view: "ms" of webhook.inbound = form parse + signature + queue + group commit.
   local inner
   inner=$(grep '"event":"webhook.inbound"' "$WORK/gateway$r.log" | grep -o '"ms":[0-9.e+-]*' | cut -d: -f2 | sort -g |
@@ -332,7 +345,7 @@ run_once() {
   grep -v '"level":"info"' "$WORK/gateway$r.log" | tail -3 > "$OUT/gateway_run$r.tail" || true
 
   local rss_mb; rss_mb=$(awk -v k="$hwm" 'BEGIN{printf "%.1f", k / 1024}')
-  echo "RUN r=$r ok_rps=$(awk -v n="$ok" -v s="$secs" 'BEGIN{printf "%.0f", n / s}') p50=$(field p50 "$res") p90=$(field p90 "$res") p99=$(field p99 "$res") p999=$(field p999 "$res") max=$(field max "$res") rss_mb=$rss_mb rss_load_mb=$(awk -v k="$hwm_load" 'BEGIN{printf "%.1f", k / 1024}') out_rps=$out_rps gw_cpu=$gw_cpu gw_us_per_msg=$us_per_msg fake_cpu=$fake_cpu wrk_cpu=$wrk_cpu other_cpu=$other_cpu load1=$load_before" | tee -a "$RUNS_FILE"
+  echo "RUN r=$r ok_rps=$(awk -v n="$ok" -v s="$secs" 'BEGIN{printf "%.0f", n / s}') p50=$(field p50 "$res") p90=$(field p90 "$res") p99=$(field p99 "$res") p999=$(field p999 "$res") max=$(field max "$res") rss_mb=$rss_mb rss_load_mb=$(awk -v k="$hwm_load" 'BEGIN{printf "%.1f", k / 1024}') out_rps=$out_rps gw_cpu=$gw_cpu gw_us_per_msg=$us_per_msg writer_us_per_msg=${writer_us:-n/a} fake_cpu=$fake_cpu wrk_cpu=$wrk_cpu other_cpu=$other_cpu load1=$load_before" | tee -a "$RUNS_FILE"
   [ "${KEEP_WORK:-0}" = 1 ] || rm -f "$db" "$db-wal" "$db-shm"
 }
 
@@ -342,7 +355,7 @@ m() { grep -o " $1=[^ ]*" "$RUNS_FILE" | cut -d= -f2 | med; }
 GW_RPS=$(m ok_rps); GW_P50=$(m p50); GW_P90=$(m p90); GW_P99=$(m p99); GW_P999=$(m p999); GW_RSS=$(m rss_mb); GW_OUT=$(m out_rps); GW_US=$(m gw_us_per_msg)
 echo
 echo "== gateway medians over $RUNS runs: msg/s=$GW_RPS p50=${GW_P50}us p90=${GW_P90}us p99=${GW_P99}us p99.9=${GW_P999}us peak_rss=${GW_RSS}MB outbound_msg/s=$GW_OUT" \
-     "gateway_cpu_per_msg=$(m gw_us_per_msg)us cpu(cores): gateway=$(m gw_cpu) fake=$(m fake_cpu) wrk=$(m wrk_cpu) other=$(m other_cpu)"
+     "gateway_cpu_per_msg=$(m gw_us_per_msg)us writer_cpu_per_msg=$(m writer_us_per_msg)us cpu(cores): gateway=$(m gw_cpu) fake=$(m fake_cpu) wrk=$(m wrk_cpu) other=$(m other_cpu)"
 
 # ---- baselines on the same machine (their own fixed ports; ours are stopped by now)
 KANNEL_MO=n/a; NGINX1=n/a; NGINX2=n/a

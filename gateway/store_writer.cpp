@@ -6,6 +6,8 @@
 
 #include "gateway/app_log.hpp"
 
+#include <pthread.h>
+
 namespace cwc::gateway {
 
 store_writer::store_writer(std::unique_ptr<messages::store> store, std::size_t max_batch)
@@ -28,6 +30,7 @@ store_writer::~store_writer() {
 }
 
 void store_writer::sync_loop() {
+    pthread_setname_np(pthread_self(), "store-sync");  // named for top, perf and bench/inbound.sh
     for (;;) {
         std::deque<committed> batches;
         {
@@ -89,6 +92,7 @@ std::size_t store_writer::commits() const {
 }
 
 void store_writer::run() {
+    pthread_setname_np(pthread_self(), "store-writer");
     for (;;) {
         std::deque<pending> batch;
         {
