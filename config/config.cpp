@@ -38,6 +38,12 @@ const category* config::find_category(const std::string& id) const {
     return find_by_id(categories, id);
 }
 const region* config::find_region(const std::string& id) const { return find_by_id(regions, id); }
+const organisation* config::find_organisation(const std::string& id) const {
+    return find_by_id(organisations, id);
+}
+const service* config::find_service(const std::string& id) const {
+    return find_by_id(services, id);
+}
 
 const menu_node* config::find_node(const std::string& id) const {
     auto it = nodes.find(id);

@@ -115,11 +115,82 @@ struct case_type {
     localized_text acknowledgement;  // placeholders: {reference} {days}
 };
 
+// One code of the codebook (IFRC Type -> Category -> Code): what officers tag a case with.
+struct feedback_code {
+    std::string id;  // "doc_cpp_delay"
+    localized_text name;
+};
+
 struct category {
     std::string id;    // "documentation"
     std::string type;  // a case_type id
     localized_text name;
     bool sensitive = false;  // SEA, GBV, fraud, child protection, threat to life
+    // Sensitive categories: hours within which the focal point must refer the case (commonly 24
+    // for SEA); past it the alert escalates to the backup focal point.
+    int deadline_hours = 24;
+    std::vector<feedback_code> codes;  // the codes officers may give cases of this category
+};
+
+// A protection focal point, alerted (reference, category code and deadline only) about the
+// sensitive cases of an organisation. Staff numbers, not those of affected people.
+struct focal_point {
+    std::string name;     // "Ana (PSEA focal point)"
+    std::string channel;  // a channel id to reach them on
+    std::string address;  // E.164 number (or WhatsApp id) on that channel
+    language_code language;
+    bool backup = false;  // alerted only when a case passes its deadline unacknowledged
+};
+
+// A CBO, agency or partner: cases belong to one, referrals go to one, tokens name one.
+struct organisation {
+    std::string id;  // "hias_peru"
+    localized_text name;
+    std::vector<focal_point> focal_points;
+};
+
+// Recognising and handling sensitive complaints (DOMAIN.md "Sensitive feedback").
+struct sensitive_settings {
+    // Words or phrases that flag a case sensitive whatever category was chosen, per language,
+    // matched on folded text (no case, no accents) as whole words or phrases.
+    std::map<language_code, std::vector<std::string>> keywords;
+    std::map<language_code, std::vector<std::string>> folded;  // filled at load
+    // The immediate safe answer (hotline, where to go now), sent at safety priority.
+    localized_text safe_reply;
+    int reminder_hours = 4;  // focal points are reminded this often until the case is acknowledged
+    // The alert text, placeholders {reference} {code} {deadline}; nothing of the complaint.
+    localized_text alert;
+};
+
+// The officers' API (and later the web desk): its own listener, never the public webhook one.
+struct officers_settings {
+    std::string listen = "127.0.0.1:8081";  // "" = no officers' listener
+    int suppression_threshold = 5;          // aggregates hide counts below this
+    int token_days = 90;                    // default lifetime of a new token
+    int failed_attempts_per_minute = 10;    // per client address, then 429
+};
+
+// The service directory (referral pathways): who offers what, where, for whom.
+struct sector {
+    std::string id;  // "health", "legal", "documentation", "protection", "shelter"
+    localized_text name;
+};
+
+struct service {
+    std::string id;
+    std::string organisation;  // an organisation id
+    localized_text name;
+    std::string sector;                // a sector id
+    std::vector<std::string> regions;  // region ids where it is offered
+    localized_text eligibility;
+    localized_text documents;  // documents needed
+    localized_text hours;      // opening hours
+    std::string contact;       // phone, address or URL, as people should see it
+    std::vector<language_code> languages;  // languages spoken at the service
+    localized_text cost;
+    std::string status = "active";  // "active" or "suspended" (suspended ones are not offered)
+    std::string last_verified;      // YYYY-MM-DD
+    int referral_days = 0;          // expected time to an answer after a referral, 0 = unknown
 };
 
 enum class node_kind { menu, text, complaint, feedback, language, status };
@@ -140,6 +211,11 @@ struct menu_node {
     std::vector<std::string> categories;
     bool ask_region = false;
     localized_text ask_description;
+    // complaint / feedback: optional demographic questions, always with "prefer not to say".
+    bool ask_sex = false;
+    bool ask_age_group = false;
+    // The organisation whose menu this is: cases opened here belong to it ("" = the default).
+    std::string organisation;
 };
 
 // Keys of config::texts that the engine needs; validation requires each in every language.
@@ -176,6 +252,12 @@ struct config {
     std::vector<region> regions;
     std::vector<case_type> case_types;
     std::vector<category> categories;
+    std::vector<organisation> organisations;
+    std::string default_organisation;  // owns cases from menus that name none
+    sensitive_settings sensitive;
+    officers_settings officers;
+    std::vector<sector> sectors;
+    std::vector<service> services;
     std::map<std::string, menu_node> nodes;         // by id
     std::map<std::string, localized_text> texts;    // by key, see required_texts
     std::map<std::string, localized_text> statuses; // case status id -> plain words for STATUS
@@ -185,6 +267,8 @@ struct config {
     const case_type* find_case_type(const std::string& id) const;
     const category* find_category(const std::string& id) const;
     const region* find_region(const std::string& id) const;
+    const organisation* find_organisation(const std::string& id) const;
+    const service* find_service(const std::string& id) const;
     bool has_language(const std::string& code) const;
     // The text for key in lang, falling back to the default language; empty if unknown.
     const std::string& text(const std::string& key, const language_code& lang) const;

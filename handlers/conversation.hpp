@@ -7,6 +7,7 @@
 #include "messages/case_record.hpp"
 #include "messages/contact.hpp"
 #include "messages/message.hpp"
+#include "messages/sensitive_alert.hpp"
 #include "messages/time.hpp"
 
 #include <optional>
@@ -38,6 +39,8 @@ struct conversation_result {
     messages::contact contact;  // the new snapshot: state, language, notice, opt-out, last_inbound_at
     std::vector<reply> replies;  // in the order the person should read them
     std::optional<messages::case_record> opened_case;  // reference = proposed_reference
+    // Directory services the person was pointed to (recorded as referrals given).
+    std::vector<messages::service_referral> referrals;
     std::vector<std::string> events;  // audit actions, e.g. "contact.opted_out", "language.changed"
 };
 

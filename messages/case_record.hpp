@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cwc::messages {
 
@@ -22,9 +23,36 @@ struct case_record {
     std::string language;
     std::string description;
     bool sensitive = false;
-    std::string status = "new";
+    std::string status = "new";  // messages/case_lifecycle.hpp: case_statuses
     timestamp opened_at{};
-    timestamp due_at{};
+    timestamp due_at{};  // the answer promised to the person (case type's response_days)
+
+    // --- coding and ownership (officers' API)
+    std::string organisation;         // config organisation id; reassignable
+    std::vector<std::string> codes;   // codebook ids of the category, several allowed
+    std::string sex;                  // only when the person chose to say: config sex option id
+    std::string age_group;            // likewise; "" = not asked or prefer not to say
+    std::string assigned_to;          // the officer handling it ("" = nobody)
+    std::string referred_organisation;  // set by a referral
+    std::string referred_service;
+    bool contact_shared = false;  // the referral shared the person's number (with consent)
+    timestamp acknowledge_due_at{};   // opened_at + the type's acknowledge_hours
+    timestamp acknowledged_at{};      // epoch = not yet: the first move out of "new"
+    timestamp responded_at{};         // epoch = not yet: the first answer sent to the person
+    timestamp closed_at{};            // epoch = open (cleared on reopening)
+    int satisfaction = 0;             // 1-5 given after closing, 0 = none
+};
+
+// One step of a case's life: who did what, when, and why (the note stays internal).
+struct case_event {
+    std::int64_t case_id = 0;
+    timestamp at{};
+    std::string actor;   // "system", "contact", "officer:<name>"
+    std::string action;  // "opened", "status", "assigned", "referred", "responded", "flagged",
+                         // "unflagged", "coded", "reassigned", "rated"
+    std::string from_status;
+    std::string to_status;
+    std::string note;
 };
 
 struct case_summary {

@@ -204,6 +204,55 @@ CREATE INDEX outbox_held ON outbox(contact_id, channel_id) WHERE status = 'held'
 -- The person's last message on a channel opens the window: found per contact and channel.
 CREATE INDEX inbound_messages_contact_channel ON inbound_messages(contact_id, channel_id, received_at);
 )sql"},
+    migration{8, R"sql(
+-- The AAP case workflow: ownership, coding, optional demographics, the officer handling it,
+-- referral, and the times of each promise kept (epoch 0 = not yet). Codes are a comma list of
+-- codebook ids (ids are slugs, so they hold no comma).
+ALTER TABLE cases ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN codes TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN sex TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN age_group TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN assigned_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN referred_organisation TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN referred_service TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN contact_shared INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN acknowledge_due_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN acknowledged_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN responded_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN closed_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN satisfaction INTEGER NOT NULL DEFAULT 0;
+-- Officers' lists: one organisation's cases, newest first, sensitive ones apart.
+CREATE INDEX cases_organisation ON cases(organisation, sensitive, id);
+ALTER TABLE case_events ADD COLUMN action TEXT NOT NULL DEFAULT 'status';
+
+-- One row per sensitive case until a focal point acknowledges it.
+CREATE TABLE sensitive_alerts (
+  case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+  reference TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  category TEXT NOT NULL,
+  deadline_at INTEGER NOT NULL,
+  next_alert_at INTEGER NOT NULL,
+  alerts_sent INTEGER NOT NULL DEFAULT 0,
+  escalated INTEGER NOT NULL DEFAULT 0,
+  settled INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sensitive_alerts_due ON sensitive_alerts(next_alert_at) WHERE settled = 0;
+
+-- Every directory service a person was pointed to (no text, no number: the contact id).
+CREATE TABLE service_referrals (
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL,
+  service_id TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  sector TEXT NOT NULL,
+  region TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  channel_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX service_referrals_at ON service_referrals(at);
+)sql"},
 };
 
 int current_version(connection& db) {

@@ -110,6 +110,14 @@ class sqlite_store final : public store {
     void probe_writable() override;
 
     std::optional<case_summary> find_case(std::string_view reference) override;
+    std::optional<case_record> load_case(std::string_view reference) override;
+    void update_case(const case_record& c) override;
+    void append_case_event(const case_event& e) override;
+    void open_sensitive_alert(const sensitive_alert& a) override;
+    std::vector<sensitive_alert> due_sensitive_alerts(timestamp now, std::size_t limit) override;
+    void save_sensitive_alert(const sensitive_alert& a) override;
+    std::optional<timestamp> next_sensitive_alert() override;
+    void record_service_referral(const service_referral& r) override;
 
     // --- read helpers beyond the store interface
     std::optional<contact> find_contact_by_address(std::string_view address);

@@ -9,6 +9,7 @@
 #include "messages/contact.hpp"
 #include "messages/media.hpp"
 #include "messages/message.hpp"
+#include "messages/sensitive_alert.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -84,6 +85,24 @@ public:
     // ones included): the writer wakes the dispatcher only when this moved.
     virtual std::uint64_t enqueued_so_far() const = 0;
     virtual void append_audit(const audit_entry& e) = 0;
+
+    // --- case workflow (gateway/case_desk decides what an officer may do)
+    // The whole case, description included; nothing if there is no such reference.
+    virtual std::optional<case_record> load_case(std::string_view reference) = 0;
+    // Writes the mutable fields of an existing case: status and its times, due dates,
+    // organisation, codes, sex, age group, assignment, referral, sensitive flag, satisfaction,
+    // description (parts that came later). store_error if there is no such case.
+    virtual void update_case(const case_record& c) = 0;
+    virtual void append_case_event(const case_event& e) = 0;
+    // Sensitive cases: the alert is opened with the case (in the same unit), then the
+    // scheduler takes the due ones and saves them back with their next time.
+    virtual void open_sensitive_alert(const sensitive_alert& a) = 0;
+    virtual std::vector<sensitive_alert> due_sensitive_alerts(timestamp now,
+                                                              std::size_t limit) = 0;
+    virtual void save_sensitive_alert(const sensitive_alert& a) = 0;  // by case_id
+    virtual std::optional<timestamp> next_sensitive_alert() = 0;
+    // The directory: a service a person was pointed to.
+    virtual void record_service_referral(const service_referral& r) = 0;
 
     // --- outbox (dispatcher)
     // Marks up to `limit` due queued rows of one channel, no less urgent than `least_urgent`, as

@@ -54,10 +54,10 @@ inline config::config make_config() {
             "{days} day.")},
     };
     c.categories = {
-        {"documentation", "complaint", lt("Documentos", "Documents"), false},
-        {"distribution", "complaint", lt("Entrega de ayuda", "Aid distribution"), false},
-        {"sea", "safeguarding", lt("Abuso por personal", "Abuse by staff"), true},
-        {"service", "suggestion", lt("Servicios", "Services"), false},
+        {"documentation", "complaint", lt("Documentos", "Documents"), false, 24, {}},
+        {"distribution", "complaint", lt("Entrega de ayuda", "Aid distribution"), false, 24, {}},
+        {"sea", "safeguarding", lt("Abuso por personal", "Abuse by staff"), true, 24, {}},
+        {"service", "suggestion", lt("Servicios", "Services"), false, 24, {}},
     };
 
     auto node = [&](const std::string& id, node_kind kind,
