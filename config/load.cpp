@@ -135,6 +135,7 @@ void read_document(const json& document, reading& r, config& cfg) {
     if (const json* v = root.require("statuses", "plain words for each case status")) {
         read_statuses(*v, r, cfg);
     }
+    if (const json* v = root.find("officers")) read_officers(*v, r, cfg);
     root.warn_unknown();
     check_cross_references(r, cfg, nodes != nullptr && nodes->is_object());
     fold_keywords(cfg);

@@ -25,6 +25,9 @@ void read_categories(const json& value, reading& r, config& out);
 void read_texts(const json& value, reading& r, config& out);
 void read_statuses(const json& value, reading& r, config& out);
 
+// The officers' API listener and its limits (read_officers.cpp).
+void read_officers(const json& value, reading& r, config& out);
+
 // Menus and flows (read_nodes.cpp). Needs regions, categories and start_node read first.
 void read_nodes(const json& value, reading& r, config& out);
 
