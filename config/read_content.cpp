@@ -174,6 +174,11 @@ void read_categories(const json& value, reading& r, config& out) {
                                     "' in /case_types; use one of: " + join_names(types));
             }
             o.read_bool("sensitive", c.sensitive, presence::optional);
+            o.read_int("deadline_hours", c.deadline_hours, 1, 720, presence::optional);
+            if (const json* codes = o.find("codes")) {
+                read_items(*codes, o.path_of("codes"), r, c.codes, "code",
+                           [](object_reader&, feedback_code&) {});
+            }
         });
 }
 

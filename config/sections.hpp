@@ -25,6 +25,13 @@ void read_categories(const json& value, reading& r, config& out);
 void read_texts(const json& value, reading& r, config& out);
 void read_statuses(const json& value, reading& r, config& out);
 
+// The AAP workflow (read_workflow.cpp). Needs languages and channels read first.
+void read_organisations(const json& value, reading& r, config& out);
+void read_default_organisation(const json& value, reading& r, config& out);  // after organisations
+void read_sensitive(const json& value, reading& r, config& out);
+// Once everything is read: safe reply present when anything is sensitive, node organisations.
+void check_workflow(reading& r, const config& cfg);
+
 // The officers' API listener and its limits (read_officers.cpp).
 void read_officers(const json& value, reading& r, config& out);
 
