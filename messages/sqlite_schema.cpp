@@ -253,6 +253,21 @@ CREATE TABLE service_referrals (
 );
 CREATE INDEX service_referrals_at ON service_referrals(at);
 )sql"},
+    migration{9, R"sql(
+-- Officers' API tokens: only the SHA-256 of the secret is kept (the secret is shown once).
+-- Times are epoch ms; revoked_at / last_used_at 0 = not yet. Rows are never deleted.
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER NOT NULL DEFAULT 0,
+  last_used_at INTEGER NOT NULL DEFAULT 0
+);
+)sql"},
 };
 
 int current_version(connection& db) {
