@@ -1,8 +1,9 @@
 // The hash-chained audit log of the SQLite store. Each entry's hash covers its predecessor's
 // hash, so editing or deleting any entry breaks every link after it; verification recomputes
 // the chain from the start.
+#include "messages/sqlite_audit.hpp"
+
 #include "messages/hex.hpp"
-#include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_store.hpp"
 
 #include <openssl/evp.h>
@@ -41,25 +42,33 @@ std::string entry_hash(std::string_view prev_hash, std::int64_t at, std::string_
 
 }  // namespace
 
-std::optional<std::string> sqlite_store::last_audit_hash() {
-    sqlite::query q = db_->prepare("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+namespace sqlite {
+
+std::optional<std::string> last_audit_hash(connection& db) {
+    query q = db.prepare("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (!q.step()) return std::nullopt;
     return q.text_at(0);
 }
 
-void sqlite_store::append_audit(const audit_entry& e) {
+void append_audit_entry(connection& db, const audit_entry& e) {
     // The read of the last hash and the insert must not interleave with another writer.
-    sqlite::write_scope tx{*db_};
-    const std::string prev = last_audit_hash().value_or(genesis_hash);
+    write_scope tx{db};
+    const std::string prev = last_audit_hash(db).value_or(genesis_hash);
     const std::int64_t at = to_unix_ms(e.at);
-    db_->prepare(
-           "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-           at, e.actor, e.action, e.subject, e.detail, prev,
-           entry_hash(prev, at, e.actor, e.action, e.subject, e.detail))
+    db.prepare(
+          "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+          at, e.actor, e.action, e.subject, e.detail, prev,
+          entry_hash(prev, at, e.actor, e.action, e.subject, e.detail))
         .run();
     tx.commit();
 }
+
+}  // namespace sqlite
+
+std::optional<std::string> sqlite_store::last_audit_hash() { return sqlite::last_audit_hash(*db_); }
+
+void sqlite_store::append_audit(const audit_entry& e) { sqlite::append_audit_entry(*db_, e); }
 
 std::optional<std::int64_t> sqlite_store::verify_audit_chain() {
     sqlite::query q = db_->prepare(
