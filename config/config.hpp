@@ -193,7 +193,7 @@ struct service {
     int referral_days = 0;          // expected time to an answer after a referral, 0 = unknown
 };
 
-enum class node_kind { menu, text, complaint, feedback, language, status };
+enum class node_kind { menu, text, complaint, feedback, language, status, directory };
 
 struct menu_option {
     localized_text label;
@@ -216,6 +216,9 @@ struct menu_node {
     bool ask_age_group = false;
     // The organisation whose menu this is: cases opened here belong to it ("" = the default).
     std::string organisation;
+    // directory: the sectors it offers ("" = every sector with an active service); ask_region
+    // (true by default there) narrows the services to one region.
+    std::vector<std::string> sectors;
 };
 
 // Keys of config::texts that the engine needs; validation requires each in every language.
@@ -237,6 +240,23 @@ inline constexpr const char* required_texts[] = {
     "status_found",          // placeholders: {reference} {status}
     "unsupported_message",   // a sticker, poll or other kind of message we cannot read
     "menu_button",           // WhatsApp: the button that opens a list of options (≤ 20 chars)
+};
+
+// Keys of config::texts a deployment may set; the engine has its own wording for them in common
+// languages (config/sms_pages.hpp: optional_text) and English for the rest.
+inline constexpr const char* optional_texts[] = {
+    "page_more",         // under every page but the last: "Reply 9 for more."
+    "no_services",       // a directory with no active service right now
+    "directory_entry",   // one service; placeholders {name} {organisation} {hours} {contact}
+                         // {documents} {eligibility} {cost} {languages}
+    "choose_sex",        // prompt above the sex options (flows with ask_sex)
+    "choose_age_group",  // prompt above the age groups (flows with ask_age_group)
+};
+
+// One answer of an optional demographic question: "female", "18-24".
+struct answer_option {
+    std::string id;
+    localized_text name;
 };
 
 struct config {
@@ -261,6 +281,10 @@ struct config {
     std::map<std::string, menu_node> nodes;         // by id
     std::map<std::string, localized_text> texts;    // by key, see required_texts
     std::map<std::string, localized_text> statuses; // case status id -> plain words for STATUS
+
+    // Optional demographic questions of complaint/feedback flows (ask_sex, ask_age_group).
+    std::vector<answer_option> sex_options;
+    std::vector<answer_option> age_groups;
 
     const channel* find_channel(const std::string& id) const;
     const menu_node* find_node(const std::string& id) const;

@@ -31,6 +31,8 @@ const char* kind_name(node_kind kind) {
             return "language";
         case node_kind::status:
             return "status";
+        case node_kind::directory:
+            return "directory";
     }
     return "unknown";
 }

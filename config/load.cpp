@@ -130,6 +130,7 @@ void read_document(const json& document, reading& r, config& cfg) {
     if (const json* v = root.find("organisations")) read_organisations(*v, r, cfg);
     if (const json* v = root.find("default_organisation")) read_default_organisation(*v, r, cfg);
     if (const json* v = root.find("sensitive")) read_sensitive(*v, r, cfg);
+    read_directory(root, r, cfg);
     const json* nodes = root.require("nodes", "the menus and flows, starting with \"main\"");
     if (nodes != nullptr) read_nodes(*nodes, r, cfg);
     if (const json* v = root.require("texts", "the gateway's texts in every language")) {
@@ -141,6 +142,7 @@ void read_document(const json& document, reading& r, config& cfg) {
     if (const json* v = root.find("officers")) read_officers(*v, r, cfg);
     root.warn_unknown();
     check_cross_references(r, cfg, nodes != nullptr && nodes->is_object());
+    check_directory(r, cfg);
     check_workflow(r, cfg);
     fold_keywords(cfg);
 }

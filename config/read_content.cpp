@@ -116,12 +116,19 @@ void read_items(const json& value, const std::string& path, reading& r, std::vec
 void read_text_map(const json& value, const std::string& path, reading& r,
                    std::map<std::string, localized_text>& out,
                    const std::vector<std::string>& required, const char* unknown_hint,
-                   const std::map<std::string, text_rules>& rules) {
+                   const std::map<std::string, text_rules>& rules,
+                   const std::vector<std::string>& optional = {}) {
     object_reader o(value, path, r);
     if (!o.valid()) return;
     for (const auto& key : required) {
         auto rule = rules.find(key);
         o.read_localized(key, out[key], presence::required,
+                         rule == rules.end() ? text_rules{} : rule->second);
+    }
+    for (const auto& key : optional) {
+        if (o.find(key) == nullptr) continue;
+        auto rule = rules.find(key);
+        o.read_localized(key, out[key], presence::optional,
                          rule == rules.end() ? text_rules{} : rule->second);
     }
     for (const auto& key : o.keys()) {
@@ -184,8 +191,16 @@ void read_categories(const json& value, reading& r, config& out) {
 
 void read_texts(const json& value, reading& r, config& out) {
     const std::vector<std::string> required(std::begin(required_texts), std::end(required_texts));
-    read_text_map(value, "/texts", r, out.texts, required, "only the required texts are sent",
-                  {{"status_found", text_rules{{"reference", "status"}, {}}}});
+    const std::vector<std::string> optional(std::begin(optional_texts), std::end(optional_texts));
+    read_text_map(value, "/texts", r, out.texts, required,
+                  "the gateway sends the required texts and the optional ones in "
+                  "config/README.md",
+                  {{"status_found", text_rules{{"reference", "status"}, {}}},
+                   {"directory_entry",
+                    text_rules{{"name", "contact"},
+                               {"organisation", "hours", "documents", "eligibility", "cost",
+                                "languages"}}}},
+                  optional);
 }
 
 void read_statuses(const json& value, reading& r, config& out) {

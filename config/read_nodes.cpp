@@ -14,6 +14,7 @@ constexpr std::pair<node_kind, const char*> node_kinds[] = {
     {node_kind::menu, "menu"},           {node_kind::text, "text"},
     {node_kind::complaint, "complaint"}, {node_kind::feedback, "feedback"},
     {node_kind::language, "language"},   {node_kind::status, "status"},
+    {node_kind::directory, "directory"},
 };
 
 constexpr std::size_t max_options = 9;  // people answer with one digit
@@ -21,7 +22,10 @@ constexpr std::size_t max_options = 9;  // people answer with one digit
 struct known_ids {
     std::set<std::string> nodes;
     std::set<std::string> categories;
+    std::set<std::string> sectors;
     bool has_regions = false;
+    bool has_sex_options = false;
+    bool has_age_groups = false;
 };
 
 void check_node_ref(object_reader& o, std::string_view key, const std::string& id,
@@ -75,6 +79,38 @@ void read_categories_list(const json& value, const std::string& path, reading& r
     }
 }
 
+void read_sectors_list(const json& value, const std::string& path, reading& r,
+                       const known_ids& known, menu_node& node) {
+    const auto* items = read_array(value, path, r.log);
+    if (items == nullptr) return;
+    if (items->empty()) {
+        r.log.error(path, "list at least one sector id from /sectors, or leave \"sectors\" out "
+                          "to offer every sector");
+    }
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const std::string item_path = child_path(path, i);
+        auto id = read_string_value((*items)[i], item_path, r.log);
+        if (!id) continue;
+        if (known.sectors.count(*id) == 0) {
+            r.log.error(item_path, "no sector '" + *id + "' in /sectors; use one of: " +
+                                       join_names(known.sectors));
+        } else if (std::find(node.sectors.begin(), node.sectors.end(), *id) !=
+                   node.sectors.end()) {
+            r.log.error(item_path, "sector '" + *id + "' is listed twice; list it once");
+        }
+        node.sectors.push_back(std::move(*id));
+    }
+}
+
+// ask_sex / ask_age_group: true needs the answers to offer.
+void read_demographic_question(object_reader& o, std::string_view key, bool& out,
+                               bool has_options, const char* section) {
+    if (o.read_bool(key, out, presence::optional) && out && !has_options) {
+        o.error(key, std::string("true needs the answers in /") + section + "; add " + section +
+                         " or set " + std::string(key) + " to false");
+    }
+}
+
 void read_node(const json& value, const std::string& path, reading& r, const known_ids& known,
                const std::string& start_node, menu_node& node) {
     object_reader o(value, path, r);
@@ -90,7 +126,8 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
         }
         if (type_name == nullptr) {
             o.error("type", "unknown node type '" + type +
-                                "'; use menu, text, complaint, feedback, language or status");
+                                "'; use menu, text, complaint, feedback, language, status or "
+                                "directory");
         }
     }
     o.read_localized("text", node.text, presence::required);
@@ -99,6 +136,7 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
     const bool is_page = known_type && node.kind == node_kind::text;
     const bool is_flow =
         known_type && (node.kind == node_kind::complaint || node.kind == node_kind::feedback);
+    const bool is_directory = known_type && node.kind == node_kind::directory;
     auto misplaced = [&](std::string_view key, const char* used_by) {
         if (!known_type || o.find(key) == nullptr) return false;
         o.warning(key, "'" + std::string(key) + "' is only used by " + used_by + " nodes; this " +
@@ -123,22 +161,43 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
         misplaced("next", "text");
     }
 
+    if (is_flow || is_directory) {
+        if (is_directory) node.ask_region = true;  // a directory narrows by region unless told
+        if (o.read_bool("ask_region", node.ask_region, presence::optional) && node.ask_region &&
+            is_flow && !known.has_regions) {
+            o.error("ask_region",
+                    "true needs at least one region in /regions; add regions or "
+                    "set ask_region to false");
+        }
+    } else {
+        misplaced("ask_region", "complaint, feedback and directory");
+    }
+
     if (is_flow) {
         const json* categories = o.require("categories", "a list of category ids from /categories");
         if (categories != nullptr) {
             read_categories_list(*categories, o.path_of("categories"), r, known, node);
         }
-        if (o.read_bool("ask_region", node.ask_region, presence::optional) && node.ask_region &&
-            !known.has_regions) {
-            o.error("ask_region",
-                    "true needs at least one region in /regions; add regions or "
-                    "set ask_region to false");
-        }
         o.read_localized("ask_description", node.ask_description, presence::required);
+        read_demographic_question(o, "ask_sex", node.ask_sex, known.has_sex_options,
+                                  "sex_options");
+        read_demographic_question(o, "ask_age_group", node.ask_age_group, known.has_age_groups,
+                                  "age_groups");
+        // Checked against /organisations once every section is read (check_workflow).
+        o.read_string("organisation", node.organisation, presence::optional);
     } else {
-        for (const char* key : {"categories", "ask_region", "ask_description"}) {
+        for (const char* key : {"categories", "ask_description", "ask_sex", "ask_age_group",
+                                "organisation"}) {
             misplaced(key, "complaint and feedback");
         }
+    }
+
+    if (is_directory) {
+        if (const json* sectors = o.find("sectors")) {
+            read_sectors_list(*sectors, o.path_of("sectors"), r, known, node);
+        }
+    } else {
+        misplaced("sectors", "directory");
     }
     o.warn_unknown();
 }
@@ -151,7 +210,10 @@ void read_nodes(const json& value, reading& r, config& out) {
     known_ids known;
     for (const auto& key : o.keys()) known.nodes.insert(key);
     for (const auto& c : out.categories) known.categories.insert(c.id);
+    for (const auto& s : out.sectors) known.sectors.insert(s.id);
     known.has_regions = !out.regions.empty();
+    known.has_sex_options = !out.sex_options.empty();
+    known.has_age_groups = !out.age_groups.empty();
     if (known.nodes.empty()) {
         r.log.error("/nodes", "needs at least the start menu, e.g. {\"" + out.start_node +
                                   "\": {\"type\": \"menu\", ...}}");

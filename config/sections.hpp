@@ -35,6 +35,12 @@ void check_workflow(reading& r, const config& cfg);
 // The officers' API listener and its limits (read_officers.cpp).
 void read_officers(const json& value, reading& r, config& out);
 
+// The service directory and the demographic answers (read_directory.cpp): sectors, services,
+// sex_options, age_groups. Needs regions read first; read before the nodes that use them.
+void read_directory(object_reader& root, reading& r, config& out);
+// Once everything is read: services' organisations, directory nodes, information page lengths.
+void check_directory(reading& r, const config& cfg);
+
 // Menus and flows (read_nodes.cpp). Needs regions, categories and start_node read first.
 void read_nodes(const json& value, reading& r, config& out);
 

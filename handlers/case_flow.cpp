@@ -3,6 +3,7 @@
 // repeats what the person wrote — phones are shared, lost and seized.
 #include "handlers/case_flow.hpp"
 
+#include "config/sms_pages.hpp"
 #include "handlers/input.hpp"
 
 #include <algorithm>
@@ -23,8 +24,42 @@ bool asks_region(const config::config& cfg, const config::menu_node& node) {
     return node.ask_region && !cfg.regions.empty();  // nothing to choose from: skip the question
 }
 
-std::string step_after_category(const config::config& cfg, const config::menu_node& node) {
-    return asks_region(cfg, node) ? "region" : "description";
+bool asks_sex(const config::config& cfg, const config::menu_node& node) {
+    return node.ask_sex && !cfg.sex_options.empty();
+}
+
+bool asks_age_group(const config::config& cfg, const config::menu_node& node) {
+    return node.ask_age_group && !cfg.age_groups.empty();
+}
+
+// The optional steps in their order; "description" always comes last.
+std::string step_after(const config::config& cfg, const config::menu_node& node,
+                       const std::string& step) {
+    if (step == "category" && asks_region(cfg, node)) return "region";
+    if ((step == "category" || step == "region") && asks_sex(cfg, node)) return "sex";
+    if (step != "age_group" && asks_age_group(cfg, node)) return "age_group";
+    return "description";
+}
+
+// The answers of an optional question ("sex" or "age_group"), numbered from 1.
+const std::vector<config::answer_option>& options_of(const config::config& cfg,
+                                                     const std::string& step) {
+    return step == "sex" ? cfg.sex_options : cfg.age_groups;
+}
+
+bool is_optional_question(const std::string& step) {
+    return step == "region" || step == "sex" || step == "age_group";
+}
+
+// An answer kept in the state is still one the config offers ("" = prefer not to say).
+bool answer_is_current(const config::config& cfg, const messages::conversation_state& state,
+                       const std::string& step) {
+    auto it = state.answers.find(step);
+    if (it == state.answers.end() || it->second.empty()) return true;
+    if (step == "region") return cfg.find_region(it->second) != nullptr;
+    const auto& options = options_of(cfg, step);
+    return std::any_of(options.begin(), options.end(),
+                       [&](const config::answer_option& o) { return o.id == it->second; });
 }
 
 bool offers(const config::menu_node& node, const std::string& category_id) {
@@ -32,7 +67,7 @@ bool offers(const config::menu_node& node, const std::string& category_id) {
            node.categories.end();
 }
 
-void open_case(turn& t) {
+void open_case(turn& t, const config::menu_node& node) {
     auto& answers = t.state().answers;
     const config::category& category = category_named(t.cfg(), answers["category"]);
     const config::case_type* type = t.cfg().find_case_type(category.type);
@@ -51,6 +86,10 @@ void open_case(turn& t) {
     record.description = t.in.text;  // exactly as sent
     record.sensitive = category.sensitive;
     record.status = "new";
+    record.sex = answers["sex"];              // "" when not asked or not given
+    record.age_group = answers["age_group"];
+    record.organisation =
+        node.organisation.empty() ? t.cfg().default_organisation : node.organisation;
     record.opened_at = t.in.now;
     record.due_at = t.in.now + std::chrono::days{type->response_days};
 
@@ -85,7 +124,7 @@ std::string begin_flow(turn& t, const config::menu_node& node) {
         state.step = "category";
     } else {
         state.answers["category"] = category_named(t.cfg(), node.categories.front()).id;
-        state.step = step_after_category(t.cfg(), node);
+        state.step = step_after(t.cfg(), node, "category");
     }
     return joined(t.local(node.text), "\n", step_prompt(t, node, state.step));
 }
@@ -105,6 +144,15 @@ std::string step_prompt(turn& t, const config::menu_node& node, const std::strin
         choices.push_back({"0", t.text("prefer_not_to_say")});  // 0 is "prefer not to say" here
         return t.text("choose_region") + "\n" + t.offer(std::move(choices));
     }
+    if (step == "sex" || step == "age_group") {
+        std::vector<messages::menu_choice> choices;
+        for (const auto& option : options_of(t.cfg(), step))
+            choices.push_back({std::to_string(choices.size() + 1), t.local(option.name)});
+        choices.push_back({"0", t.text("prefer_not_to_say")});
+        return config::optional_text(t.cfg(), step == "sex" ? "choose_sex" : "choose_age_group",
+                                     t.language) +
+               "\n" + t.offer(std::move(choices));
+    }
     const std::string& prompt = t.local(node.ask_description);
     if (prompt.empty()) throw std::logic_error("flow without description prompt: " + node.id);
     return prompt;
@@ -114,11 +162,17 @@ bool continue_flow(turn& t, const config::menu_node& node, std::string_view fold
     const std::string step = t.state().step;
     auto choice = parse_choice(folded);
 
-    if (step == "region") {
-        const auto& regions = t.cfg().regions;
-        if (choice && *choice <= regions.size()) {
-            t.state().answers["region"] = *choice == 0 ? std::string() : regions[*choice - 1].id;
-            advance(t, node, "description");
+    // The optional questions: 0 is "prefer not to say", not "leave".
+    if (is_optional_question(step)) {
+        std::vector<std::string> ids;
+        if (step == "region") {
+            for (const auto& region : t.cfg().regions) ids.push_back(region.id);
+        } else {
+            for (const auto& option : options_of(t.cfg(), step)) ids.push_back(option.id);
+        }
+        if (choice && *choice <= ids.size()) {
+            t.state().answers[step] = *choice == 0 ? std::string() : ids[*choice - 1];
+            advance(t, node, step_after(t.cfg(), node, step));
         } else {
             reprompt(t, node, t.text("unknown_input"));
         }
@@ -129,7 +183,7 @@ bool continue_flow(turn& t, const config::menu_node& node, std::string_view fold
     if (step == "category") {
         if (choice && *choice <= node.categories.size()) {
             t.state().answers["category"] = node.categories[*choice - 1];
-            advance(t, node, step_after_category(t.cfg(), node));
+            advance(t, node, step_after(t.cfg(), node, "category"));
         } else {
             reprompt(t, node, t.text("unknown_input"));
         }
@@ -141,24 +195,27 @@ bool continue_flow(turn& t, const config::menu_node& node, std::string_view fold
         reprompt(t, node, t.text("description_too_short"));
         return true;
     }
-    open_case(t);
+    open_case(t, node);
     return true;
 }
 
 bool flow_state_is_current(const config::config& cfg, const config::menu_node& node,
                            const messages::conversation_state& state) {
     if (state.step == "category") return node.categories.size() > 1;
-    if (state.step != "region" && state.step != "description") return false;
+    if (!is_optional_question(state.step) && state.step != "description") return false;
 
     auto category = state.answers.find("category");
     if (category == state.answers.end() || !offers(node, category->second) ||
         cfg.find_category(category->second) == nullptr) {
         return false;
     }
-    if (state.step == "region") return asks_region(cfg, node);
-    auto region = state.answers.find("region");
-    return region == state.answers.end() || region->second.empty() ||
-           cfg.find_region(region->second) != nullptr;
+    if (state.step == "region" && !asks_region(cfg, node)) return false;
+    if (state.step == "sex" && !asks_sex(cfg, node)) return false;
+    if (state.step == "age_group" && !asks_age_group(cfg, node)) return false;
+    for (const char* answer : {"region", "sex", "age_group"}) {
+        if (!answer_is_current(cfg, state, answer)) return false;
+    }
+    return true;
 }
 
 }  // namespace cwc::handlers

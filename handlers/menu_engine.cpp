@@ -3,10 +3,14 @@
 // means "at the start with nothing on screen", so a greeting gets the menu without an apology.
 #include "handlers/menu_engine.hpp"
 
+#include "config/sms_pages.hpp"
 #include "handlers/case_flow.hpp"
 #include "handlers/case_status.hpp"
+#include "handlers/directory_flow.hpp"
 #include "handlers/input.hpp"
 #include "messages/case_reference.hpp"
+
+#include <algorithm>
 
 namespace cwc::handlers {
 
@@ -27,6 +31,19 @@ const std::string& next_of(const config::config& cfg, const config::menu_node& n
     return node.next.empty() ? cfg.start_node : node.next;
 }
 
+// An information page in SMS pages; its paragraphs are the blocks pages are cut between.
+std::vector<config::page> pages_of(turn& t, const config::menu_node& page) {
+    const std::string& text = t.local(page.text);
+    std::vector<std::string> paragraphs;
+    for (std::size_t pos = 0; pos <= text.size();) {
+        std::size_t end = text.find("\n\n", pos);
+        if (end == std::string::npos) end = text.size();
+        paragraphs.push_back(text.substr(pos, end - pos));
+        pos = end + 2;
+    }
+    return config::paginate(paragraphs, config::frame_for(t.cfg(), t.language));
+}
+
 // Rendering offers the numbered options it writes, so the reply they end becomes a menu.
 std::string render(turn& t, const config::menu_node& node) {
     switch (node.kind) {
@@ -35,8 +52,12 @@ std::string render(turn& t, const config::menu_node& node) {
             for (const auto& option : node.options) labels.push_back(t.local(option.label));
             return joined(t.local(node.text), "\n", t.offer(labels));
         }
-        case node_kind::text:
-            return joined(t.local(node.text), "\n\n", t.text("back_hint"));
+        case node_kind::text: {
+            const auto pages = pages_of(t, node);
+            return pages[std::clamp<std::size_t>(shown_page(t.state()), 1, pages.size()) - 1].text;
+        }
+        case node_kind::directory:
+            return directory_prompt(t, node);
         case node_kind::language: {
             std::vector<std::string> names;
             for (const auto& language : t.cfg().languages) names.push_back(language.name);
@@ -100,6 +121,11 @@ void respond_at(turn& t, const config::menu_node& node, std::string_view folded,
         case node_kind::text:
             if (choice == std::size_t{0}) {
                 t.say(enter(t, node_named(t.cfg(), next_of(t.cfg(), node))));
+            } else if (const std::size_t page = shown_page(t.state());
+                       choice == config::more_choice && page < pages_of(t, node).size()) {
+                t.state().step = "page";
+                t.state().answers["page"] = std::to_string(page + 1);
+                t.say(render(t, node));
             } else {
                 pass_on(t, node, folded, depth);
             }
@@ -129,6 +155,19 @@ void respond_at(turn& t, const config::menu_node& node, std::string_view folded,
         case node_kind::feedback:
             if (!continue_flow(t, node, folded)) t.say(enter_start(t));
             return;
+        case node_kind::directory:
+            switch (continue_directory(t, node, folded)) {
+                case directory_outcome::answered:
+                    return;
+                case directory_outcome::leave:
+                    t.say(enter_start(t));
+                    return;
+                case directory_outcome::pass_on:
+                    t.rest();
+                    respond(t, folded);
+                    return;
+            }
+            return;
     }
 }
 
@@ -136,6 +175,12 @@ void respond_at(turn& t, const config::menu_node& node, std::string_view folded,
 
 std::string enter(turn& t, const config::menu_node& node) {
     if (is_flow(node)) return begin_flow(t, node);
+    if (node.kind == node_kind::directory) {
+        if (auto shown = begin_directory(t, node)) return *shown;
+        // Every service suspended: say so rather than show an empty list.
+        const std::string none = config::optional_text(t.cfg(), "no_services", t.language);
+        return joined(none, "\n\n", enter_start(t));
+    }
     t.move_to(node.id);
     return render(t, node);
 }
@@ -177,6 +222,9 @@ bool state_is_current(const config::config& cfg, const messages::conversation_st
     const config::menu_node* node = cfg.find_node(state.node);
     if (node == nullptr) return false;
     if (is_flow(*node)) return flow_state_is_current(cfg, *node, state);
+    if (node->kind == node_kind::directory) return directory_state_is_current(cfg, *node, state);
+    // An information page remembers the page turned to ("9" for more).
+    if (node->kind == node_kind::text && state.step == "page") return shown_page(state) >= 1;
     return state.step.empty();
 }
 

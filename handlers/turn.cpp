@@ -2,6 +2,7 @@
 // (and the menu a reply ending with one carries), and the guarantee that no reply is empty.
 #include "handlers/turn.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace cwc::handlers {
@@ -80,6 +81,15 @@ std::string joined(std::string_view a, std::string_view sep, std::string_view b)
     if (!a.empty() && !b.empty()) result += sep;
     result += b;
     return result;
+}
+
+std::size_t shown_page(const messages::conversation_state& state) {
+    auto it = state.answers.find("page");
+    if (it == state.answers.end()) return 1;
+    std::size_t n = 0;
+    const std::string& s = it->second;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    return ec == std::errc{} && end == s.data() + s.size() ? n : 0;
 }
 
 std::string numbered(const std::vector<messages::menu_choice>& choices) {

@@ -67,6 +67,10 @@ std::string fill(std::string_view tmpl,
 // a + sep + b, leaving out the separator when either side is empty.
 std::string joined(std::string_view a, std::string_view sep, std::string_view b);
 
+// The page of a paged answer (an information page, a directory's services) the state shows:
+// answers "page", 1 when there is none, 0 when it is not a page number.
+std::size_t shown_page(const messages::conversation_state& state);
+
 // "1. first\n2. second": numbered options, one per line.
 std::string numbered(const std::vector<messages::menu_choice>& choices);
 

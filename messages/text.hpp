@@ -1,6 +1,7 @@
 // Text rules of the domain: what an SMS costs, how keywords and digits are matched, valid UTF-8.
 #pragma once
 
+#include "config/sms_cost.hpp"
 #include "config/text_folding.hpp"
 
 #include <string>
@@ -8,16 +9,11 @@
 
 namespace cwc::messages {
 
-enum class sms_encoding { gsm7, ucs2 };
-
-struct sms_cost {
-    sms_encoding encoding = sms_encoding::gsm7;
-    int units = 0;     // GSM-7 septets (extension characters count 2) or UTF-16 code units
-    int segments = 0;  // 160/153 septets or 70/67 units per segment; 0 for the empty text
-};
-
-// Exact GSM 03.38 / UCS-2 segment count of a UTF-8 text (PROVIDERS.md §8).
-sms_cost count_sms(std::string_view utf8);
+// What an SMS costs (GSM 03.38 / UCS-2 segments, PROVIDERS.md §8). Defined in config, so the
+// loader checks information pages' length exactly as the engine pages them.
+using config::count_sms;
+using config::sms_cost;
+using config::sms_encoding;
 
 bool is_valid_utf8(std::string_view bytes);
 

@@ -142,8 +142,8 @@ const broken_variant variants[] = {
      "/channels/0/sends_per_second", false, "above 0"},
     {"sends_per_second over 1000", [](json& d) { d["channels"][0]["sends_per_second"] = 1001; },
      "/channels/0/sends_per_second", false, "at most 1000"},
-    {"an unknown node type", [](json& d) { d["nodes"]["info"]["type"] = "directory"; },
-     "/nodes/info/type", false, "directory"},
+    {"an unknown node type", [](json& d) { d["nodes"]["info"]["type"] = "catalogue"; },
+     "/nodes/info/type", false, "catalogue"},
     {"a node id that is not a slug",
      [](json& d) {
          d["nodes"]["Info Page"] = d["nodes"]["info_gbv"];
