@@ -189,6 +189,9 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
               {{"type", c.type}, {"category", c.category}, {"sensitive", c.sensitive},
                {"due_at", messages::to_unix_ms(c.due_at)}});
     }
+    // Directory services the person was shown: each one a referral given (DOMAIN.md).
+    for (const auto& referral : r.referrals) store.record_service_referral(referral);
+    if (!r.referrals.empty()) detail["referrals"] = r.referrals.size();
     detail["outbound"] =
         queue_replies(store, r.contact, channel, message, out.inbound_id, r.replies, now, out);
     audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id), detail);
