@@ -4,13 +4,13 @@
 // officer's words.
 #include "gateway/case_desk.hpp"
 
+#include "gateway/focal_alerts.hpp"
 #include "messages/case_lifecycle.hpp"
 #include "messages/text.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 
 namespace cwc::gateway {
 
@@ -44,15 +44,6 @@ desk_result record(messages::store& s, const messages::officer& o, case_record& 
     detail["role"] = std::string(messages::role_name(o.what));
     s.append_audit({now, o.actor(), "case." + action, "case:" + c.reference, detail.dump()});
     return {desk_outcome::done, "", std::move(c)};
-}
-
-// The alert that follows a sensitive case until a focal point acknowledges it.
-void open_alert(messages::store& s, const config::config& cfg, const case_record& c,
-                messages::timestamp now) {
-    const config::category* category = cfg.find_category(c.category);
-    const int hours = category != nullptr ? category->deadline_hours : 24;
-    s.open_sensitive_alert({c.id, c.reference, c.organisation, c.category,
-                            now + std::chrono::hours{hours}, now, 0, false, false});
 }
 
 }  // namespace
@@ -214,7 +205,7 @@ desk_result flag_sensitive(messages::store& s, const config::config& cfg,
     if (!c) return refusal;
     if (c->sensitive) return {desk_outcome::done, "", std::move(c)};
     c->sensitive = true;  // hidden from this officer from now on unless a focal point
-    open_alert(s, cfg, *c, now);
+    open_focal_alert(s, cfg, *c, now);
     return record(s, o, *c, "flagged", c->status, change, json::object(), now);
 }
 
