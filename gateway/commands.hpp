@@ -13,6 +13,7 @@ struct serve_options {
     std::string listen;      // overrides server.listen
     std::string database;    // overrides server.database
     std::string public_url;  // overrides server.public_url
+    std::string officers_listen;  // overrides officers.listen
     std::string log_level = "info";
     // After a crash, how long a send whose outcome is unknown waits for its status callback.
     int reconcile_seconds = 10;
@@ -45,5 +46,18 @@ struct outbox_options {
 };
 // The outbox for an operator: status, or re-queueing dead letters / failed messages.
 int run_outbox(const outbox_options& options, std::ostream& out, std::ostream& err);
+
+struct token_options {
+    std::string config_file;
+    std::string database;  // overrides server.database
+    std::string action;    // "create", "list" or "revoke"
+    std::string name, role, organisation;  // create
+    int days = 0;                          // create: 0 = officers.token_days
+    std::string expires_at;                // create: an RFC 3339 time instead of --days
+    std::int64_t id = 0;                   // revoke
+    bool json = false;
+};
+// Officers' API tokens: create (printed once), list (never secrets), revoke.
+int run_token(const token_options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace cwc::gateway

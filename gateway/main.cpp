@@ -1,4 +1,4 @@
-// cwc-gateway: command-line entry point (serve, check-config, simulate, outbox).
+// cwc-gateway: command-line entry point (serve, check-config, simulate, outbox, token).
 #include "gateway/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--db", serve.database, "SQLite database file");
     serve_cmd->add_option("--public-url", serve.public_url,
                           "URL the providers call, e.g. https://sms.example.org (signatures are checked against it)");
+    serve_cmd->add_option("--officers-listen", serve.officers_listen,
+                          "HOST:PORT for the officers' API (port 0 = any free port)");
     serve_cmd->add_option("--log-level", serve.log_level, "debug, info, warn or error")
         ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
     serve_cmd->add_option("--reconcile-seconds", serve.reconcile_seconds,
@@ -48,6 +50,30 @@ int main(int argc, char** argv) {
     outbox_requeue->add_option("--channel", outbox.channel, "only this channel's dead letters")->needs("--dead");
     outbox_requeue->add_option("ids", outbox.ids, "outbox ids of failed messages");
 
+    cwc::gateway::token_options token;
+    auto* token_cmd = app.add_subcommand("token", "Officers' API tokens: create, list, revoke");
+    token_cmd->add_option("--config", token.config_file, "JSON configuration file")->required();
+    token_cmd->add_option("--db", token.database, "SQLite database file (default: server.database)");
+    token_cmd->require_subcommand(1);
+    auto* token_create = token_cmd->add_subcommand("create", "A new token, printed once");
+    token_create->add_option("--name", token.name, "the person it is for")->required();
+    token_create->add_option("--role", token.role,
+                             "admin, aap_officer, protection_focal_point, cbo_broadcaster or auditor")
+        ->required();
+    token_create->add_option("--organisation", token.organisation, "a configured organisation id")
+        ->required();
+    auto* days = token_create->add_option("--days", token.days, "lifetime in days (default: officers.token_days)")
+                     ->check(CLI::Range(1, 3650));
+    token_create->add_option("--expires-at", token.expires_at,
+                             "expiry as an RFC 3339 time instead of --days (a past time makes a token "
+                             "that is already expired: for tests)")
+        ->excludes(days);
+    token_create->add_flag("--json", token.json, "print JSON");
+    auto* token_list = token_cmd->add_subcommand("list", "Every token: holder, role, state, expiry, last use");
+    token_list->add_flag("--json", token.json, "print JSON");
+    auto* token_revoke = token_cmd->add_subcommand("revoke", "Revoke a token by id (it stays listed)");
+    token_revoke->add_option("id", token.id, "token id")->required();
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return cwc::gateway::run_serve(serve);
@@ -56,6 +82,10 @@ int main(int argc, char** argv) {
         if (*outbox_cmd) {
             outbox.action = *outbox_status ? "status" : "requeue";
             return cwc::gateway::run_outbox(outbox, std::cout, std::cerr);
+        }
+        if (*token_cmd) {
+            token.action = *token_create ? "create" : *token_list ? "list" : "revoke";
+            return cwc::gateway::run_token(token, std::cout, std::cerr);
         }
     } catch (const std::exception& e) {
         std::cerr << "cwc-gateway: " << e.what() << "\n";
