@@ -26,6 +26,7 @@ struct case_query {
     timestamp now{};
     std::size_t limit = 50;
     std::int64_t before_id = 0;  // keyset paging, newest first: ids below this (0 = from the top)
+    std::int64_t contact_id = 0;  // one person's cases (0 = everyone's)
 };
 
 // A list row: the case with its pseudonymous contact key and whether it is overdue now.

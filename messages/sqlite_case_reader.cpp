@@ -56,6 +56,7 @@ where_clause filters(const case_query& q, bool with_paging) {
               to_unix_ms(q.now));
     }
     if (with_paging && q.before_id > 0) w.add("c.id < ?", q.before_id);
+    if (q.contact_id > 0) w.add("c.contact_id = ?", q.contact_id);
     return w;
 }
 
