@@ -30,7 +30,7 @@ void read_named_items(const json& value, const std::string& path, reading& r,
         Item item;
         if (o.read_string("id", item.id, presence::required)) {
             if (!is_slug(item.id)) {
-                o.error("id", "'" + item.id + "' is not a " + kind +
+                o.error("id", "'" + item.id + "' is not a valid " + kind +
                                   " id: use 1-32 of a-z, 0-9, _ and -");
             } else if (auto it = seen.find(item.id); it != seen.end()) {
                 o.error("id", std::string(kind) + " id '" + item.id + "' is used twice (also at " +
@@ -120,9 +120,7 @@ void read_service_fields(object_reader& o, reading& r, service& s, const config&
     o.read_localized("eligibility", s.eligibility, presence::required);
     o.read_localized("documents", s.documents, presence::required);
     o.read_localized("hours", s.hours, presence::required);
-    if (o.read_string("contact", s.contact, presence::required) && s.contact.empty()) {
-        o.error("contact", "people need a phone, address or URL to reach the service");
-    }
+    o.read_string("contact", s.contact, presence::required);  // phone, address or URL
     if (const json* v = o.find("languages")) {
         s.languages = read_id_list(*v, o.path_of("languages"), r, [&](const std::string& code,
                                                                    const std::string& path) {

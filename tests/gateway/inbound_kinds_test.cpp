@@ -82,7 +82,7 @@ TEST_CASE("media is recorded for download and a voice note can be a complaint's 
     REQUIRE_FALSE(complaint_choice.empty());
     p.send("+51987654321", complaint_choice, "m2");
     std::string reference;
-    for (int step = 0; step < 4 && reference.empty(); ++step) {
+    for (int step = 0; step < 6 && reference.empty(); ++step) {
         auto voice = text_from("+51987654321", "voice" + std::to_string(step), "");
         voice.kind = "media";
         voice.media.push_back({"voice", "MEDIA123", "", "audio/ogg; codecs=opus", "", "", "abc"});
@@ -90,7 +90,8 @@ TEST_CASE("media is recorded for download and a voice note can be a complaint's 
         if (!r.case_reference.empty()) {
             reference = r.case_reference;
         } else {
-            p.send("+51987654321", "1", "answer" + std::to_string(step));  // category / region
+            // category, region, sex, age group
+            p.send("+51987654321", "1", "answer" + std::to_string(step));
         }
     }
     REQUIRE_FALSE(reference.empty());  // the voice note alone was accepted as the description

@@ -181,9 +181,12 @@ TEST_CASE(
         while (p.cfg.find_category(flow.categories[category])->sensitive != w.sensitive) ++category;
         const auto& region = p.cfg.regions.back();
         const std::string description = "No me atendieron en la oficina el martes.";
-        const std::vector<std::string> inputs{
+        std::vector<std::string> inputs{
             "hola", choice_leading_to(p.cfg, config::node_kind::complaint),
             std::to_string(category + 1), std::to_string(p.cfg.regions.size()), description};
+        // The optional sex and age questions: prefer not to say.
+        if (flow.ask_sex) inputs.insert(inputs.end() - 1, "0");
+        if (flow.ask_age_group) inputs.insert(inputs.end() - 1, "0");
         inbound_result last;
         for (const auto& text : inputs) {
             last = p.send(w.from, text, "SM" + std::to_string(++sid));
@@ -244,8 +247,10 @@ TEST_CASE("a case reference already taken is retried with the next entropy value
     const std::uint64_t taken = 123'456, fresh = 654'321;
     REQUIRE(messages::make_case_reference(taken) != messages::make_case_reference(fresh));
     const std::string to_complaint = choice_leading_to(p.cfg, config::node_kind::complaint);
-    const std::vector<std::string> walk{"hola", to_complaint, "1", "0",
-                                        "Me cobraron por un trámite."};
+    std::vector<std::string> walk{"hola", to_complaint, "1", "0", "Me cobraron por un trámite."};
+    const auto& flow = complaint_node(p.cfg);  // sex and age asked: prefer not to say
+    if (flow.ask_sex) walk.insert(walk.end() - 1, "0");
+    if (flow.ask_age_group) walk.insert(walk.end() - 1, "0");
     int sid = 0;
 
     inbound_result first;

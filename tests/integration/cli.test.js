@@ -178,6 +178,8 @@ test('simulate: a complaint walked as a person would, the reference, no echo, id
     assert_contains(out, T.text('prefer_not_to_say'), 'the "prefer not to say" option');
 
     out = await sim.say('0');
+    if (node.ask_sex) out = await sim.say('0');  // prefer not to say
+    if (node.ask_age_group) out = await sim.say('0');
     assert_contains(out, T.pick(node.ask_description), 'the description prompt');
 
     const description = `El promotor ${process.pid} me pidió 80 soles para adelantar mi cita en Migraciones`;

@@ -68,6 +68,13 @@ async function file_case(p, node_id, description, lang = T.default_language) {
     for (const reg of cfg.regions) assert_has(r, T.pick(reg.name, lang), `region ${reg.id}`);
     r = await p.say('0');
   }
+  // The optional questions (sex, age group), each answered "0": prefer not to say.
+  for (const [asked, options] of [[node.ask_sex, cfg.sex_options], [node.ask_age_group, cfg.age_groups]]) {
+    if (!asked) continue;
+    assert_has(r, T.text('prefer_not_to_say', lang), 'prefer_not_to_say option');
+    for (const o of options) assert_has(r, T.pick(o.name, lang), `option ${o.id}`);
+    r = await p.say('0');
+  }
   assert_has(r, T.pick(node.ask_description, lang), 'description prompt');
   texts_used.push(description);
   r = await p.say(description);
@@ -218,6 +225,8 @@ test('a description that is too short is asked for again', async () => {
     r = await p.say(String(idx + 1));
   }
   if (node.ask_region) r = await p.say('0');
+  if (node.ask_sex) r = await p.say('0');
+  if (node.ask_age_group) r = await p.say('0');
   assert_has(r, T.pick(node.ask_description), 'description prompt');
   const short = await p.say('x');
   assert_has(short, T.text('description_too_short'), 'description_too_short');

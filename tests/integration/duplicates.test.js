@@ -97,6 +97,8 @@ test('concurrent copies of a complaint\'s last step open exactly one case', asyn
     await p.say(String(idx + 1));
   }
   if (node.ask_region) await p.say('0');
+  if (node.ask_sex) await p.say('0');
+  if (node.ask_age_group) await p.say('0');
   const sid = fake_twilio.new_sid('SM');
   const statuses = await post_copies(20, { from, body: 'No hay agua potable en el albergue desde el lunes', sid });
   for (const s of statuses) assert.ok(s >= 200 && s < 300, `got ${statuses.join(',')}`);

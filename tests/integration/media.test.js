@@ -212,6 +212,8 @@ test('a complaint whose description is a voice note: the case finds the recordin
   const cats = node.categories.map((id) => cfg.categories.find((c) => c.id === id));
   if (cats.length > 1) r = await p.say(String(cats.findIndex((c) => !c.sensitive) + 1));
   if (node.ask_region) r = await p.say('0');
+  if (node.ask_sex) r = await p.say('0');
+  if (node.ask_age_group) r = await p.say('0');
   assert.ok(r.replies.join('\n').includes(T.pick(node.ask_description).trim()), 'asked for the description');
 
   const voice = crypto.randomBytes(120 * 1024);

@@ -76,6 +76,8 @@ test('SIGKILL halfway into a complaint, restart on the same db, finish it: case 
     assert.ok(r.replies.join('\n').includes(T.text('choose_region').trim()), 'the region question survived the crash');
     r = await say('0');
   }
+  if (node.ask_sex) r = await say('0');
+  if (node.ask_age_group) r = await say('0');
   assert.ok(r.replies.join('\n').includes(T.pick(node.ask_description).trim()), 'asked for the description');
   const description = 'El albergue de Tacna no tiene luz desde hace una semana';
   r = await say(description);
