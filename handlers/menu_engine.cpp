@@ -95,8 +95,9 @@ void respond_at(turn& t, const config::menu_node& node, std::string_view folded,
 void pass_on(turn& t, const config::menu_node& page, std::string_view folded, int depth) {
     const config::menu_node& next = node_named(t.cfg(), next_of(t.cfg(), page));
     // A chain of pages is followed a few steps at most (pages may point at each other); a flow
-    // cannot be "as if" entered without its first prompt, so both fall back to the start.
-    if (depth >= 8 || is_flow(next)) {
+    // or a directory cannot be "as if" entered without its first prompt, so all fall back to
+    // the start.
+    if (depth >= 8 || is_flow(next) || next.kind == node_kind::directory) {
         t.rest();
         respond(t, folded);
         return;

@@ -178,6 +178,19 @@ TEST_CASE("a service suspended while someone looks at it takes its region out of
     CHECK(texts(r) == strings{"El CEBAF abre a las 8.\n\n0 para volver."});
 }
 
+TEST_CASE("a page that leads to the directory: 0 opens it, another digit picks from the start") {
+    directory_conversation c;
+    c.cfg.nodes["info"].next = "directory";
+    c.contact.state = at("info");
+    auto back = c.send("0");
+    CHECK(texts(back) == strings{sectors_es});
+    CHECK(back.contact.state == state{"directory", "sector", {}});
+    c.contact.state = at("info");
+    auto digit = c.send("4");
+    CHECK(texts(digit) == strings{status_prompt_es});
+    CHECK(digit.contact.state == at("status"));
+}
+
 TEST_CASE("many services go out in numbered pages; 9 turns them, each page is a referral") {
     directory_conversation c;
     for (int i = 0; i < 6; ++i) {
