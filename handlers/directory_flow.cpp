@@ -111,13 +111,20 @@ services_view view_services(turn& t, const config::menu_node& node, bool with_in
     return view;
 }
 
-// The page in the state (clamped to the pages there are now), each of its services recorded.
+// The page in the state (clamped to the pages there are now), each service that starts on it
+// recorded as a referral given.
 std::string show_services(turn& t, const config::menu_node& node, bool with_intro) {
     const services_view view = view_services(t, node, with_intro);
     const std::size_t k = std::clamp<std::size_t>(shown_page(t.state()), 1, view.pages.size());
     const auto& answers = t.state().answers;
+    // A service cut over two pages was referred to on the page where it starts.
+    const std::vector<std::size_t> none;
+    const auto& before = k > 1 ? view.pages[k - 2].blocks : none;
     for (std::size_t block : view.pages[k - 1].blocks) {
-        if (block >= view.services.size()) continue;
+        if (block >= view.services.size() ||
+            std::find(before.begin(), before.end(), block) != before.end()) {
+            continue;
+        }
         const config::service& s = *view.services[block];
         messages::service_referral referral;
         referral.contact_id = t.in.contact.id;

@@ -220,6 +220,23 @@ TEST_CASE("many services go out in numbered pages; 9 turns them, each page is a 
     CHECK(all.back() == "extra_5");
 }
 
+TEST_CASE("a service too long for one page is cut between its lines and referred to once") {
+    directory_conversation c;
+    std::string who;
+    for (int i = 0; i < 12; ++i) who += "Personas con carné de extranjería o CPP vigente. ";
+    c.cfg.services[3].eligibility = lt(who, who);  // legal_lima, the only legal service
+    c.send("7");
+    auto first = c.send("2");
+    CHECK(referred(first) == strings{"legal_lima"});
+    const std::string& page1 = first.replies.at(0).text;
+    CHECK(page1.rfind("(1/", 0) == 0);
+    CHECK(page1.find("Contacto: 01 640 010\nLlevar: Ninguno") != std::string::npos);  // lines whole
+    auto second = c.send("9");
+    CHECK(second.replies.at(0).text.rfind("(2/", 0) == 0);
+    CHECK(second.referrals.empty());
+    CHECK(second.contact.state.answers.at("page") == "2");
+}
+
 TEST_CASE("a long Arabic information page goes out in right-to-left numbered pages") {
     conversation c;
     c.cfg.languages.push_back({"ar", "العربية"});
