@@ -216,7 +216,7 @@ struct menu_node {
     bool ask_age_group = false;
     // The organisation whose menu this is: cases opened here belong to it ("" = the default).
     std::string organisation;
-    // directory: the sectors it offers ("" = every sector with an active service); ask_region
+    // directory: the sectors it offers (empty = every sector with an active service); ask_region
     // (true by default there) narrows the services to one region.
     std::vector<std::string> sectors;
 };

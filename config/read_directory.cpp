@@ -71,8 +71,11 @@ std::optional<std::chrono::sys_days> parse_date(const std::string& s) {
     unsigned m = 0;
     unsigned d = 0;
     char tail = 0;
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
-        std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const bool dash = i == 4 || i == 7;
+        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return std::nullopt;
+    }
+    if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
         return std::nullopt;
     }
     const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{m},

@@ -70,6 +70,8 @@ const broken_variant variants[] = {
      "/services/0/status", false, "active or suspended"},
     {"a date that is not a date", [](json& d) { service_at(d, 0)["last_verified"] = "3/11/2026"; },
      "/services/0/last_verified", false, "YYYY-MM-DD"},
+    {"a year with a sign", [](json& d) { service_at(d, 0)["last_verified"] = "+026-11-03"; },
+     "/services/0/last_verified", false, "not a date"},
     {"a day that does not exist", [](json& d) { service_at(d, 0)["last_verified"] = "2026-02-30"; },
      "/services/0/last_verified", false, "not a date"},
     {"a date in the future",
