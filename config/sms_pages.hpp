@@ -20,7 +20,7 @@ inline constexpr std::size_t pages_before_warning = 3;
 // The reply that turns to the next page (menus stop at 9 options, pages pass other digits on).
 inline constexpr std::size_t more_choice = 9;
 
-// What frames every page: the "more" line under all pages but the last, the back hint under each.
+// What frames the pages: the "more" line under all pages but the last, the back hint under it.
 struct page_frame {
     std::string more;
     std::string back;
@@ -36,10 +36,11 @@ struct page {
 };
 
 // Cuts blocks (paragraphs, or one directory entry each) into pages of at most max_page_segments.
-// One page reads "<blocks>\n\n<back>"; several read "(k/N) <blocks>\n\n<more>\n<back>" (no
-// "more" on the last). Blocks stay whole where they fit on a page, joined by a blank line; a
-// longer one is cut after a sentence or between words (between characters for a word longer
-// than a page). Empty blocks are skipped; no blocks gives one page with the back hint alone.
+// One page reads "<blocks>\n\n<back>"; several read "(k/N) <blocks>\n\n<more>", the last
+// "(N/N) <blocks>\n\n<back>". Blocks stay whole where they fit on a page, joined by a blank
+// line; a longer one is cut between its lines, after a sentence or between words (between
+// characters for a word longer than a page). Empty blocks are skipped; no blocks gives one page
+// with the back hint alone.
 std::vector<page> paginate(const std::vector<std::string>& blocks, const page_frame& frame);
 
 // Arabic, Persian, Urdu, Hebrew...: the languages written right to left.

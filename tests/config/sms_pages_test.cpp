@@ -1,5 +1,5 @@
 // Paging for SMS: every page within max_page_segments in its own encoding, numbered "(k/N)",
-// the "more" line on all but the last, the back hint on each, nothing lost or repeated at the
+// the "more" line on all but the last, the back hint on that one, nothing lost or repeated at the
 // cuts, blocks kept whole where they fit, and the optional texts' fallbacks per language.
 #include "config/sms_cost.hpp"
 #include "config/sms_pages.hpp"
@@ -25,7 +25,7 @@ std::string repeat(const std::string& s, int n) {
 std::string body_of(const std::string& page, std::size_t k, std::size_t n, const page_frame& f) {
     const std::string marker = std::string(f.right_to_left ? "\u200F" : "") + "(" +
                                std::to_string(k) + "/" + std::to_string(n) + ") ";
-    const std::string footer = "\n\n" + (k < n ? f.more + "\n" : std::string()) + f.back;
+    const std::string footer = "\n\n" + (k < n ? f.more : f.back);
     REQUIRE(page.rfind(marker, 0) == 0);
     REQUIRE(page.ends_with(footer));
     return page.substr(marker.size(), page.size() - marker.size() - footer.size());
