@@ -116,8 +116,10 @@ class page_filler {
     }
 
   private:
+    // Whether it is the last page is only known at the end: it must fit either way.
     bool fits_page(const std::string& body) const {
-        return fits(framed(body, widest_, widest_ + 1, frame_));
+        return fits(framed(body, widest_, widest_ + 1, frame_)) &&
+               fits(framed(body, widest_, widest_, frame_));
     }
 
     void flush() {

@@ -70,6 +70,16 @@ TEST_CASE("pages: a table of texts, each page within the segment limit and nothi
     }
 }
 
+TEST_CASE("every length of text, with a back hint longer than the more line, fits its pages") {
+    const page_frame long_back{"9: more.", repeat("Reply 0 to go back to the menu. ", 4), false};
+    const std::string words = repeat("Bring your passport and arrive early. ", 40);
+    for (std::size_t length = 150; length < words.size(); length += 23) {
+        CAPTURE(length);
+        const auto pages = paginate({words.substr(0, length)}, long_back);
+        for (const auto& p : pages) CHECK(count_sms(p.text).segments <= max_page_segments);
+    }
+}
+
 TEST_CASE("a text that fits is one page, unnumbered, with the back hint") {
     const auto pages = paginate({"Clinic: Av. Sol 1.", "Open 8-17."}, frame_en);
     REQUIRE(pages.size() == 1);
