@@ -103,6 +103,9 @@ net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http
                                     http_server_limits limits,
                                     std::shared_ptr<std::atomic<std::size_t>> active) {
     beast::flat_buffer buffer;
+    beast::error_code peer_ec;
+    const auto peer = tcp.socket().remote_endpoint(peer_ec);
+    const std::string peer_address = peer_ec ? std::string() : peer.address().to_string();
     for (bool first = true;; first = false) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
@@ -152,7 +155,7 @@ net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http
         const bool keep_alive = request.keep_alive();
         http_response res;
         try {
-            res = co_await service.handle(std::move(request));
+            res = co_await service.handle_from(std::move(request), peer_address);
         } catch (const std::exception& e) {
             log_event(log_level::error, "http.handler_exception", {{"what", e.what()}});
             res = json_error(500, "internal error");

@@ -7,7 +7,9 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace cwc::gateway {
 
@@ -21,6 +23,13 @@ public:
     virtual std::size_t body_limit(std::string_view target) const = 0;
     // Must not throw: the server turns an escaped exception into a bare 500 and logs it.
     virtual boost::asio::awaitable<http_response> handle(http_request request) = 0;
+    // The same, told the client's IP address ("" if unknown) for per-client limits; services
+    // that need none keep this default.
+    virtual boost::asio::awaitable<http_response> handle_from(http_request request,
+                                                              std::string peer) {
+        (void)peer;
+        return handle(std::move(request));
+    }
 };
 
 // A JSON error answer {"error": reason}: the one shape every 4xx/5xx of ours has.

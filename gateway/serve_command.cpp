@@ -8,10 +8,12 @@
 #include "gateway/http_server.hpp"
 #include "gateway/key_file.hpp"
 #include "gateway/media_fetcher.hpp"
+#include "gateway/officers_service.hpp"
 #include "gateway/part_sweeper.hpp"
 #include "gateway/store_writer.hpp"
 #include "gateway/webhook_service.hpp"
 #include "config/load.hpp"
+#include "messages/api_tokens.hpp"
 #include "messages/sqlite_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -148,14 +150,46 @@ int run_serve(const serve_options& options) {
         fetcher.wake();
     });
 
+    // The officers' API listens apart from the public webhooks (default 127.0.0.1:8081), with
+    // the server's TLS settings; "" in the config turns it off.
+    const std::string officers_listen =
+        options.officers_listen.empty() ? cfg.officers.listen : options.officers_listen;
+    std::unique_ptr<messages::api_tokens> tokens;
+    std::unique_ptr<officers_service> officers;
+    std::unique_ptr<http_server> officers_server;
+    // Failing to listen there leaves the public webhooks up: people must still be answered.
+    if (!officers_listen.empty()) try {
+        tokens = std::make_unique<messages::api_tokens>(server_cfg.database);
+        officers = std::make_unique<officers_service>(cfg, writer, *tokens, server_cfg.database);
+        officers_server = std::make_unique<http_server>(
+            io, parse_listen(officers_listen), *officers,
+            http_server_limits{server_cfg.max_header_bytes,
+                               std::chrono::seconds(server_cfg.read_timeout_seconds),
+                               std::chrono::seconds(server_cfg.idle_timeout_seconds),
+                               std::chrono::seconds(10)},
+            tls);
+    } catch (const std::exception& e) {
+        log_event(log_level::error, "officers.not_listening",
+                  {{"listen", officers_listen}, {"what", e.what()}});
+        officers_server.reset();
+    }
+
     net::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
+        if (!ec && officers_server) officers_server->stop_accepting();
         if (!ec) net::co_spawn(io, drain_then_stop(io, server, sender, fetcher), net::detached);
     });
     server.start();
     sender.start();
     if (server_cfg.media.fetch) fetcher.start();
     net::co_spawn(io, sweep_stale_parts(writer, cfg), net::detached);
+    if (officers_server) {
+        officers_server->start();
+        const auto at = officers_server->local_endpoint();
+        log_event(log_level::info, "officers_listening",
+                  {{"address", at.address().to_string() + ":" + std::to_string(at.port())},
+                   {"tls", tls != nullptr}});
+    }
     log_event(log_level::info, "listening",
               {{"address", server.local_endpoint().address().to_string() + ":" + std::to_string(server.local_endpoint().port())},
                {"tls", tls != nullptr}, {"public_url", public_url}, {"database", server_cfg.database},

@@ -99,7 +99,9 @@ async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, l
   const log = fs.createWriteStream(gw.log_file, { flags: 'a' });
 
   gw.launch = async (listen_at = listen) => {
-    const args = ['serve', '--config', config, '--listen', listen_at, '--db', db_file, ...extra_args];
+    // The officers' API on a free port too: its default 127.0.0.1:8081 would collide between tests.
+    const officers_args = extra_args.includes('--officers-listen') ? [] : ['--officers-listen', '127.0.0.1:0'];
+    const args = ['serve', '--config', config, '--listen', listen_at, '--db', db_file, ...officers_args, ...extra_args];
     const proc = spawn(GATEWAY_BIN, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
@@ -123,6 +125,12 @@ async function start_gateway({ fake, dir = make_tmpdir('gw'), config, db_file, l
         gw.lines.push({ stream: name, line });
         if (gw.lines.length > 20000) gw.lines.splice(0, 10000);
         log.write(`${name}: ${line}\n`);
+        if (name === 'stdout' && line.includes('"officers_listening"')) {
+          try {
+            const ev = JSON.parse(line);
+            if (ev.event === 'officers_listening') gw.officers_url = `${ev.tls ? 'https' : 'http'}://${ev.address}`;
+          } catch { /* not JSON */ }
+        }
         if (name === 'stdout' && line.includes('"listening"')) {
           try {
             const ev = JSON.parse(line);

@@ -1,0 +1,87 @@
+// JSON views for the officers' API. Internal ids stay out except the case id (the paging key)
+// and message ids (to name a message when talking about it); the contact appears only as its
+// keyed pseudonym.
+#include "gateway/case_json.hpp"
+
+#include "gateway/rfc3339.hpp"
+
+namespace cwc::gateway {
+namespace {
+
+nlohmann::json time_or_null(messages::timestamp t) {
+    if (t.time_since_epoch().count() == 0) return nullptr;
+    return rfc3339(t);
+}
+
+nlohmann::json text_or_null(const std::string& s) {
+    if (s.empty()) return nullptr;
+    return s;
+}
+
+}  // namespace
+
+nlohmann::json case_json(const messages::case_record& c) {
+    return {
+        {"id", c.id},
+        {"reference", c.reference},
+        {"type", c.type},
+        {"category", c.category},
+        {"codes", c.codes},
+        {"status", c.status},
+        {"sensitive", c.sensitive},
+        {"organisation", c.organisation},
+        {"channel", c.channel_id},
+        {"language", c.language},
+        {"region", text_or_null(c.region)},
+        {"sex", text_or_null(c.sex)},
+        {"age_group", text_or_null(c.age_group)},
+        {"description", c.description},
+        {"assigned_to", text_or_null(c.assigned_to)},
+        {"referral",
+         c.referred_organisation.empty()
+             ? nlohmann::json(nullptr)
+             : nlohmann::json{{"organisation", c.referred_organisation},
+                              {"service", text_or_null(c.referred_service)},
+                              {"contact_shared", c.contact_shared}}},
+        {"opened_at", time_or_null(c.opened_at)},
+        {"acknowledge_due_at", time_or_null(c.acknowledge_due_at)},
+        {"acknowledged_at", time_or_null(c.acknowledged_at)},
+        {"due_at", time_or_null(c.due_at)},
+        {"responded_at", time_or_null(c.responded_at)},
+        {"closed_at", time_or_null(c.closed_at)},
+        {"satisfaction", c.satisfaction == 0 ? nlohmann::json(nullptr) : nlohmann::json(c.satisfaction)},
+    };
+}
+
+nlohmann::json case_json(const messages::case_row& row) {
+    auto j = case_json(row.record);
+    j["contact_key"] = row.contact_key;
+    j["overdue"] = row.overdue;
+    return j;
+}
+
+nlohmann::json event_json(const messages::case_event& e) {
+    return {{"at", rfc3339(e.at)},
+            {"actor", e.actor},
+            {"action", e.action},
+            {"from_status", text_or_null(e.from_status)},
+            {"to_status", text_or_null(e.to_status)},
+            {"note", e.note}};
+}
+
+nlohmann::json conversation_json(const std::vector<messages::conversation_entry>& entries) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& m : entries) {
+        out.push_back({{"id", m.id},
+                       {"at", rfc3339(m.at)},
+                       {"direction", m.inbound ? "in" : "out"},
+                       {"channel", m.channel_id},
+                       {"kind", m.kind},
+                       {"text", m.text},
+                       {"status", text_or_null(m.status)},
+                       {"media_ids", m.media_ids}});
+    }
+    return out;
+}
+
+}  // namespace cwc::gateway

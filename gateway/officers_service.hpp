@@ -1,0 +1,86 @@
+// The officers' API, on its own listener (never the public webhook one):
+//   GET  /api/v1/me                          who the token names, and what they may see
+//   GET  /api/v1/cases?filters               cases in the officer's scope, newest first
+//   GET  /api/v1/cases/{ref}                 a case with its events and conversation (audited)
+//   POST /api/v1/cases/{ref}/{change}        status, assign, codes, organisation, refer,
+//                                            respond, flag, unflag (gateway/case_desk.hpp)
+//   GET  /api/v1/summary, /api/v1/export.csv aggregates (gateway/report_endpoints.hpp)
+// `Authorization: Bearer <token>` only. Reads run on one read thread with its own SQLite
+// connection, changes in store-writer units; the io threads only parse and answer.
+#pragma once
+
+#include "config/config.hpp"
+#include "gateway/failed_attempts.hpp"
+#include "gateway/http_service.hpp"
+#include "gateway/store_writer.hpp"
+#include "messages/api_tokens.hpp"
+#include "messages/case_reader.hpp"
+#include "messages/officer.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <type_traits>
+
+namespace cwc::gateway {
+
+inline constexpr std::size_t officers_body_limit = 64 * 1024;
+
+class officers_service final : public http_service {
+  public:
+    // `database_path`: the store's file, read through a connection of the read thread's own.
+    officers_service(const config::config& cfg, store_writer& writer,
+                     messages::api_tokens& tokens, std::string database_path);
+    ~officers_service() override;
+
+    std::size_t body_limit(std::string_view target) const override;
+    boost::asio::awaitable<http_response> handle(http_request request) override;
+    boost::asio::awaitable<http_response> handle_from(http_request request,
+                                                      std::string peer) override;
+
+  private:
+    // Runs work(reader) on the read thread; the caller resumes on its own executor. `work` is
+    // the caller's named local, alive while it waits: GCC 12 destroys a lambda passed as a
+    // temporary inside a co_await expression twice, so callers never do that.
+    template <typename F>
+    auto read(F& work) -> boost::asio::awaitable<std::invoke_result_t<F&, messages::case_reader&>> {
+        using result = std::invoke_result_t<F&, messages::case_reader&>;
+        return boost::asio::co_spawn(
+            reads_.get_executor(),
+            [this, &work]() -> boost::asio::awaitable<result> { co_return work(reader()); },
+            boost::asio::use_awaitable);
+    }
+    messages::case_reader& reader();  // read thread only; opened on first use
+
+    boost::asio::awaitable<http_response> serve(const http_request& req, const std::string& peer);
+    boost::asio::awaitable<http_response> route(const http_request& req,
+                                                const messages::officer& o);
+    // Case endpoints (case_endpoints.cpp).
+    boost::asio::awaitable<http_response> list_cases(const http_request& req,
+                                                     const messages::officer& o,
+                                                     std::string query);
+    boost::asio::awaitable<http_response> case_page(const http_request& req,
+                                                    const messages::officer& o,
+                                                    std::string reference);
+    boost::asio::awaitable<http_response> change_case(const http_request& req,
+                                                      const messages::officer& o,
+                                                      std::string reference, std::string change);
+
+    const config::config& cfg_;
+    store_writer& writer_;
+    messages::api_tokens& tokens_;
+    std::string database_path_;
+    failed_attempts failures_;
+    std::unique_ptr<messages::case_reader> reader_;
+    boost::asio::thread_pool reads_{1};  // declared last: joined before the reader closes
+};
+
+// Answers of the officers' API: JSON, never cached (they carry personal data).
+http_response json_answer(const http_request& req, unsigned status, const nlohmann::json& body);
+http_response refusal(const http_request& req, unsigned status, std::string_view reason);
+
+}  // namespace cwc::gateway
