@@ -60,4 +60,17 @@ struct token_options {
 // Officers' API tokens: create (printed once), list (never secrets), revoke.
 int run_token(const token_options& options, std::ostream& out, std::ostream& err);
 
+struct report_options {
+    std::string config_file;
+    std::string database;          // overrides server.database
+    std::string action;            // "summary" or "export"
+    std::string role = "admin";    // whose view: the rules of the officers' API apply
+    std::string organisation;      // the officer's organisation (roles bound to one)
+    std::string query;             // the API's filters: "type=complaint&from=2026-11-01"
+    std::string output;            // "" = stdout
+    bool buffered = false;         // export built in memory like the HTTP answer (benchmarks)
+};
+// Summary figures (JSON) or the CSV/HXL export, as the officers' API gives them.
+int run_report(const report_options& options, std::ostream& out, std::ostream& err);
+
 }  // namespace cwc::gateway

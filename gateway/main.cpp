@@ -74,6 +74,20 @@ int main(int argc, char** argv) {
     auto* token_revoke = token_cmd->add_subcommand("revoke", "Revoke a token by id (it stays listed)");
     token_revoke->add_option("id", token.id, "token id")->required();
 
+    cwc::gateway::report_options report;
+    auto* report_cmd = app.add_subcommand("report", "Summary figures (JSON) or the CSV/HXL export of cases");
+    report_cmd->add_option("--config", report.config_file, "JSON configuration file")->required();
+    report_cmd->add_option("--db", report.database, "SQLite database file (default: server.database)");
+    report_cmd->add_option("--role", report.role, "whose view (default admin: every organisation, sensitive cases one line)")
+        ->check(CLI::IsMember({"admin", "aap_officer", "protection_focal_point", "auditor"}));
+    report_cmd->add_option("--organisation", report.organisation, "the organisation of --role (officers, focal points)");
+    report_cmd->add_option("--query", report.query, "filters as in the API: type=complaint&region=lima&from=2026-11-01&to=2026-11-30");
+    report_cmd->add_option("--output", report.output, "write to this file instead of stdout");
+    report_cmd->require_subcommand(1);
+    auto* report_summary = report_cmd->add_subcommand("summary", "Counts, times and shares, small cells suppressed");
+    auto* report_export = report_cmd->add_subcommand("export", "One CSV row per case (never sensitive), HXL row");
+    report_export->add_flag("--buffered", report.buffered, "build the whole file in memory as the HTTP answer does (benchmarks)");
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return cwc::gateway::run_serve(serve);
@@ -86,6 +100,10 @@ int main(int argc, char** argv) {
         if (*token_cmd) {
             token.action = *token_create ? "create" : *token_list ? "list" : "revoke";
             return cwc::gateway::run_token(token, std::cout, std::cerr);
+        }
+        if (*report_cmd) {
+            report.action = *report_summary ? "summary" : "export";
+            return cwc::gateway::run_report(report, std::cout, std::cerr);
         }
     } catch (const std::exception& e) {
         std::cerr << "cwc-gateway: " << e.what() << "\n";

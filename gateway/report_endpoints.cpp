@@ -18,7 +18,8 @@ namespace cwc::gateway {
 namespace {
 
 namespace http = boost::beast::http;
-using nlohmann::json;
+// Keys in the order written: the threshold and filters first, as a reader expects them.
+using json = nlohmann::ordered_json;
 using messages::report_figures;
 
 double rounded(double value, int decimals) {
