@@ -12,13 +12,12 @@ void read_officers(const json& value, reading& r, config& out) {
     officers_settings& s = out.officers;
     std::string listen;
     // "" is a deliberate choice here (no listener), which read_string refuses as empty.
-    if (const json* v = o.find("listen"); v != nullptr && v->is_string() &&
-                                       v->get_ref<const std::string&>().empty()) {
+    if (const json* v = o.find("listen");
+        v != nullptr && v->is_string() && v->get_ref<const std::string&>().empty()) {
         s.listen.clear();
     } else if (o.read_string("listen", listen, presence::optional)) {
         if (auto why = listen_problem(listen)) {
-            o.error("listen", "'" + listen + "': " + *why +
-                                  " (or \"\" for no officers' listener)");
+            o.error("listen", "'" + listen + "': " + *why + " (or \"\" for no officers' listener)");
         } else {
             s.listen = listen;
         }

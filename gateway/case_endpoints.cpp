@@ -22,13 +22,20 @@ constexpr std::size_t conversation_limit = 500;
 
 const char* outcome_name(desk_outcome o) {
     switch (o) {
-        case desk_outcome::done: return "done";
-        case desk_outcome::not_found: return "not_found";
-        case desk_outcome::forbidden: return "forbidden";
-        case desk_outcome::invalid: return "invalid";
-        case desk_outcome::not_allowed: return "not_allowed";
-        case desk_outcome::needs_consent: return "needs_consent";
-        case desk_outcome::opted_out: return "opted_out";
+        case desk_outcome::done:
+            return "done";
+        case desk_outcome::not_found:
+            return "not_found";
+        case desk_outcome::forbidden:
+            return "forbidden";
+        case desk_outcome::invalid:
+            return "invalid";
+        case desk_outcome::not_allowed:
+            return "not_allowed";
+        case desk_outcome::needs_consent:
+            return "needs_consent";
+        case desk_outcome::opted_out:
+            return "opted_out";
     }
     return "unknown";
 }
@@ -41,13 +48,15 @@ http_response desk_answer(const http_request& req, const desk_result& r, message
             c["overdue"] = messages::is_overdue(*r.after, now);
             return json_answer(req, 200, {{"case", c}});
         }
-        case desk_outcome::not_found: return refusal(req, 404, "no such case");
+        case desk_outcome::not_found:
+            return refusal(req, 404, "no such case");
         case desk_outcome::forbidden:
             return refusal(req, 403, r.reason.empty() ? "not allowed for your role" : r.reason);
         case desk_outcome::invalid:
         case desk_outcome::not_allowed:
         case desk_outcome::needs_consent:
-        case desk_outcome::opted_out: break;
+        case desk_outcome::opted_out:
+            break;
     }
     return json_answer(req, 422,
                        {{"error", r.reason.empty() ? outcome_name(r.outcome) : r.reason},
@@ -86,7 +95,8 @@ net::awaitable<http_response> officers_service::list_cases(const http_request& r
             const auto n = r.count_cases(sensitive);
             hidden = n < threshold ? nlohmann::json(nullptr) : nlohmann::json(n);
         }
-        return nlohmann::json{{"cases", cases}, {"next_before", next}, {"sensitive_hidden", hidden}};
+        return nlohmann::json{
+            {"cases", cases}, {"next_before", next}, {"sensitive_hidden", hidden}};
     };
     auto body = co_await read(listing);
     co_return json_answer(req, 200, body);
@@ -98,9 +108,8 @@ net::awaitable<http_response> officers_service::case_page(const http_request& re
     if (!messages::scope_of(o).individual_cases) co_return no_cases_for_role(req);
     const auto now = messages::system_now();
     desk_result audited;
-    const auto failed = co_await writer_.run([&](messages::store& s) {
-        audited = read_case_audited(s, cfg_, o, reference, now);
-    });
+    const auto failed = co_await writer_.run(
+        [&](messages::store& s) { audited = read_case_audited(s, cfg_, o, reference, now); });
     if (failed) {
         log_event(log_level::error, "officers.case_read_failed", {{"reference", reference}});
         co_return refusal(req, 500, "internal error");

@@ -37,19 +37,19 @@ nlohmann::json case_json(const messages::case_record& c) {
         {"age_group", text_or_null(c.age_group)},
         {"description", c.description},
         {"assigned_to", text_or_null(c.assigned_to)},
-        {"referral",
-         c.referred_organisation.empty()
-             ? nlohmann::json(nullptr)
-             : nlohmann::json{{"organisation", c.referred_organisation},
-                              {"service", text_or_null(c.referred_service)},
-                              {"contact_shared", c.contact_shared}}},
+        {"referral", c.referred_organisation.empty()
+                         ? nlohmann::json(nullptr)
+                         : nlohmann::json{{"organisation", c.referred_organisation},
+                                          {"service", text_or_null(c.referred_service)},
+                                          {"contact_shared", c.contact_shared}}},
         {"opened_at", time_or_null(c.opened_at)},
         {"acknowledge_due_at", time_or_null(c.acknowledge_due_at)},
         {"acknowledged_at", time_or_null(c.acknowledged_at)},
         {"due_at", time_or_null(c.due_at)},
         {"responded_at", time_or_null(c.responded_at)},
         {"closed_at", time_or_null(c.closed_at)},
-        {"satisfaction", c.satisfaction == 0 ? nlohmann::json(nullptr) : nlohmann::json(c.satisfaction)},
+        {"satisfaction",
+         c.satisfaction == 0 ? nlohmann::json(nullptr) : nlohmann::json(c.satisfaction)},
     };
 }
 

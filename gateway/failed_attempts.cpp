@@ -37,9 +37,9 @@ void failed_attempts::record_failure(const std::string& address, clock::time_poi
     if (failures_.size() >= max_addresses_ && failures_.find(address) == failures_.end()) {
         forget_old(now);
         while (failures_.size() >= max_addresses_) {
-            auto oldest = std::min_element(failures_.begin(), failures_.end(), [](auto& a, auto& b) {
-                return a.second.back() < b.second.back();
-            });
+            auto oldest = std::min_element(
+                failures_.begin(), failures_.end(),
+                [](auto& a, auto& b) { return a.second.back() < b.second.back(); });
             failures_.erase(oldest);
         }
     }

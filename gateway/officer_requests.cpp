@@ -45,7 +45,8 @@ std::optional<request_refusal> read_case_list(std::string_view encoded_query,
                                               messages::timestamp now, case_list_request& out) {
     auto parsed = boost::urls::parse_query(encoded_query);
     if (!parsed) return request_refusal{400, "malformed query string"};
-    const boost::urls::params_view params(encoded_query, boost::urls::encoding_opts(true, false, false));
+    const boost::urls::params_view params(encoded_query,
+                                          boost::urls::encoding_opts(true, false, false));
     messages::case_query& q = out.query;
     q = {};
     q.now = now;
@@ -58,7 +59,8 @@ std::optional<request_refusal> read_case_list(std::string_view encoded_query,
         const std::string value = p.value;
         if (!seen.insert(key).second) return bad(key, "given twice");
         if (key == "type") {
-            if (cfg.find_case_type(value) == nullptr) return bad(key, "no case type '" + value + "'");
+            if (cfg.find_case_type(value) == nullptr)
+                return bad(key, "no case type '" + value + "'");
             q.type = value;
         } else if (key == "category") {
             if (cfg.find_category(value) == nullptr) return bad(key, "no category '" + value + "'");
@@ -98,8 +100,9 @@ std::optional<request_refusal> read_case_list(std::string_view encoded_query,
                 return bad(key, "expected include, only or exclude");
             }
             if (q.sensitive != messages::sensitivity::exclude && !scope.sensitive)
-                return request_refusal{403, "sensitive cases are only for the protection focal "
-                                            "points of their organisation"};
+                return request_refusal{403,
+                                       "sensitive cases are only for the protection focal "
+                                       "points of their organisation"};
         } else if (key == "limit") {
             const auto n = whole_number(value);
             if (!n || *n < 1 || *n > static_cast<long long>(max_page))
@@ -110,8 +113,9 @@ std::optional<request_refusal> read_case_list(std::string_view encoded_query,
             if (!n || *n < 1) return bad(key, "expected a case id");
             q.before_id = *n;
         } else {
-            return bad(key, "unknown (filters: type, category, status, region, language, channel, "
-                            "from, to, overdue, sensitive, limit, before)");
+            return bad(key,
+                       "unknown (filters: type, category, status, region, language, channel, "
+                       "from, to, overdue, sensitive, limit, before)");
         }
     }
     if (q.opened_from && q.opened_to && *q.opened_to <= *q.opened_from)
@@ -127,8 +131,7 @@ std::optional<std::string> text_problem(std::string_view text) {
         if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
             return std::string("control characters are not allowed");
     }
-    if (chars > max_text_chars)
-        return "at most " + std::to_string(max_text_chars) + " characters";
+    if (chars > max_text_chars) return "at most " + std::to_string(max_text_chars) + " characters";
     return std::nullopt;
 }
 

@@ -44,7 +44,7 @@ class change_body {
     // An empty body reads as {} (flag and unflag need nothing but an optional note).
     explicit change_body(std::string_view body);
     std::string text(std::string_view key, bool required, bool may_be_empty = false);
-    bool flag(std::string_view key);  // absent = false
+    bool flag(std::string_view key);                           // absent = false
     std::vector<std::string> text_list(std::string_view key);  // required, may be empty
     // The first problem met, unknown fields included; nothing when the body was right.
     std::optional<request_refusal> finish();

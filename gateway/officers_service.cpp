@@ -81,14 +81,18 @@ officers_service::officers_service(const config::config& cfg, store_writer& writ
       database_path_(std::move(database_path)),
       failures_(cfg.officers.failed_attempts_per_minute) {}
 
-officers_service::~officers_service() { reads_.join(); }
+officers_service::~officers_service() {
+    reads_.join();
+}
 
 messages::case_reader& officers_service::reader() {
     if (!reader_) reader_ = std::make_unique<messages::sqlite_case_reader>(database_path_);
     return *reader_;
 }
 
-std::size_t officers_service::body_limit(std::string_view) const { return officers_body_limit; }
+std::size_t officers_service::body_limit(std::string_view) const {
+    return officers_body_limit;
+}
 
 net::awaitable<http_response> officers_service::handle(http_request request) {
     return handle_from(std::move(request), "");

@@ -33,8 +33,8 @@ inline constexpr std::size_t officers_body_limit = 64 * 1024;
 class officers_service final : public http_service {
   public:
     // `database_path`: the store's file, read through a connection of the read thread's own.
-    officers_service(const config::config& cfg, store_writer& writer,
-                     messages::api_tokens& tokens, std::string database_path);
+    officers_service(const config::config& cfg, store_writer& writer, messages::api_tokens& tokens,
+                     std::string database_path);
     ~officers_service() override;
 
     std::size_t body_limit(std::string_view target) const override;
@@ -61,8 +61,7 @@ class officers_service final : public http_service {
                                                 const messages::officer& o);
     // Case endpoints (case_endpoints.cpp).
     boost::asio::awaitable<http_response> list_cases(const http_request& req,
-                                                     const messages::officer& o,
-                                                     std::string query);
+                                                     const messages::officer& o, std::string query);
     boost::asio::awaitable<http_response> case_page(const http_request& req,
                                                     const messages::officer& o,
                                                     std::string reference);

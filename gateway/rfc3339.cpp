@@ -82,7 +82,8 @@ std::optional<messages::timestamp> parse_rfc3339(std::string_view s) {
         t += milliseconds{ms};
     }
     if (pos == s.size()) return std::nullopt;
-    if (s[pos] == 'Z' || s[pos] == 'z') return pos + 1 == s.size() ? std::optional{t} : std::nullopt;
+    if (s[pos] == 'Z' || s[pos] == 'z')
+        return pos + 1 == s.size() ? std::optional{t} : std::nullopt;
     const bool ahead = s[pos] == '+';
     if (!ahead && s[pos] != '-') return std::nullopt;
     ++pos;

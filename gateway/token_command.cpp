@@ -70,12 +70,14 @@ int create(messages::api_tokens& tokens, const token_options& o, const config::c
         // For tests and for aligning with a contract's end: any RFC 3339 time, past ones too.
         const auto at = parse_rfc3339(o.expires_at);
         if (!at) {
-            err << "token create: --expires-at must be an RFC 3339 time, e.g. 2027-03-31T23:59:59Z\n";
+            err << "token create: --expires-at must be an RFC 3339 time, e.g. "
+                   "2027-03-31T23:59:59Z\n";
             return 2;
         }
         expires = *at;
     }
-    const auto t = tokens.create({0, o.name, *what, o.organisation}, now, expires, operator_actor());
+    const auto t =
+        tokens.create({0, o.name, *what, o.organisation}, now, expires, operator_actor());
     if (o.json) {
         auto j = as_json(t.info, now);
         j["token"] = t.secret;
@@ -102,8 +104,8 @@ int list(messages::api_tokens& tokens, const token_options& o, std::ostream& out
         return 0;
     }
     out << std::left << std::setw(6) << "id" << std::setw(24) << "name" << std::setw(24) << "role"
-        << std::setw(20) << "organisation" << std::setw(10) << "state" << std::setw(22)
-        << "expires" << "last used\n";
+        << std::setw(20) << "organisation" << std::setw(10) << "state" << std::setw(22) << "expires"
+        << "last used\n";
     for (const auto& t : all)
         out << std::setw(6) << t.id << std::setw(24) << t.name << std::setw(24)
             << messages::role_name(t.what) << std::setw(20) << t.organisation << std::setw(10)
@@ -121,7 +123,8 @@ int revoke(messages::api_tokens& tokens, const token_options& o, std::ostream& o
         case messages::revoke_outcome::already_revoked:
             err << "token " << o.id << " was already revoked\n";
             return 1;
-        case messages::revoke_outcome::not_found: break;
+        case messages::revoke_outcome::not_found:
+            break;
     }
     err << "token " << o.id << ": no such token\n";
     return 1;

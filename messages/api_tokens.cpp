@@ -9,8 +9,8 @@
 #include "messages/sqlite_schema.hpp"
 #include "messages/store.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/rand.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 
@@ -72,7 +72,9 @@ api_token_info info_from(const sqlite::query& q) {
 
 }  // namespace
 
-std::string token_hash(std::string_view secret) { return sha256_hex(secret); }
+std::string token_hash(std::string_view secret) {
+    return sha256_hex(secret);
+}
 
 api_tokens::api_tokens(const std::string& database_path)
     : db_{std::make_unique<sqlite::connection>(database_path,
@@ -162,8 +164,8 @@ std::vector<api_token_info> api_tokens::list() {
 
 std::optional<api_token_info> api_tokens::find(std::int64_t id) {
     std::lock_guard lock(mutex_);
-    sqlite::query q = db_->prepare(
-        "SELECT " + std::string(info_columns) + " FROM api_tokens WHERE id = ?1", id);
+    sqlite::query q =
+        db_->prepare("SELECT " + std::string(info_columns) + " FROM api_tokens WHERE id = ?1", id);
     if (!q.step()) return std::nullopt;
     return info_from(q);
 }
@@ -179,8 +181,8 @@ revoke_outcome api_tokens::revoke(std::int64_t id, timestamp now, std::string_vi
     }
     if (revoked_at != 0) return revoke_outcome::already_revoked;
     db_->prepare("UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2", to_unix_ms(now), id).run();
-    sqlite::append_audit_entry(*db_, {now, std::string(actor), "token.revoked",
-                                      "token:" + std::to_string(id), "{}"});
+    sqlite::append_audit_entry(
+        *db_, {now, std::string(actor), "token.revoked", "token:" + std::to_string(id), "{}"});
     tx.commit();
     return revoke_outcome::revoked;
 }

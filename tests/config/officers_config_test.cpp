@@ -57,10 +57,12 @@ TEST_CASE("broken officers settings are reported at their JSON pointer") {
         {"listen without a port", {{"listen", "127.0.0.1"}}, "/officers/listen"},
         {"listen not a string", {{"listen", 8081}}, "/officers/listen"},
         {"threshold zero", {{"suppression_threshold", 0}}, "/officers/suppression_threshold"},
-        {"threshold above 100", {{"suppression_threshold", 101}},
+        {"threshold above 100",
+         {{"suppression_threshold", 101}},
          "/officers/suppression_threshold"},
         {"token_days zero", {{"token_days", 0}}, "/officers/token_days"},
-        {"attempts as text", {{"failed_attempts_per_minute", "10"}},
+        {"attempts as text",
+         {{"failed_attempts_per_minute", "10"}},
          "/officers/failed_attempts_per_minute"},
     };
     for (const auto& v : variants) {

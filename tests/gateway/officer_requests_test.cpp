@@ -1,8 +1,8 @@
 // The officers' API's strict reading of requests, without sockets: list filters checked against
 // the config and scoped by role, case-change bodies (types, unknown fields, UTF-8, lengths),
 // RFC 3339 times, and the failed-attempt limit over a sliding minute.
-#include "gateway/failed_attempts.hpp"
 #include "gateway/officer_requests.hpp"
+#include "gateway/failed_attempts.hpp"
 #include "gateway/rfc3339.hpp"
 #include "tests/gateway/example_config.hpp"
 
@@ -45,10 +45,11 @@ TEST_CASE("case list filters: config ids, dates, paging, and the officer's scope
     CHECK(r.query.limit == 50);
     CHECK(r.query.now == t0);
 
-    REQUIRE_FALSE(read_case_list("type=complaint&category=documentation&status=new&region=lima"
-                                 "&language=es&channel=sms&from=2026-11-01&to=2026-11-30"
-                                 "&overdue=1&limit=200&before=42",
-                                 cfg, admin_scope, t0, r));
+    REQUIRE_FALSE(
+        read_case_list("type=complaint&category=documentation&status=new&region=lima"
+                       "&language=es&channel=sms&from=2026-11-01&to=2026-11-30"
+                       "&overdue=1&limit=200&before=42",
+                       cfg, admin_scope, t0, r));
     CHECK(r.query.organisation.empty());
     CHECK(r.query.type == "complaint");
     CHECK(r.query.category == "documentation");
@@ -180,7 +181,7 @@ TEST_CASE("failed attempts: the limit per address over a sliding minute, with th
     limit.record_failure("10.0.0.1", t + 20s);
     const auto wait = limit.refused_for("10.0.0.1", t + 21s);
     REQUIRE(wait);
-    CHECK(*wait == 39s);  // until the first failure is a minute old
+    CHECK(*wait == 39s);                                  // until the first failure is a minute old
     CHECK_FALSE(limit.refused_for("10.0.0.2", t + 21s));  // another address is not affected
     CHECK_FALSE(limit.refused_for("10.0.0.1", t + 60s));
     limit.record_failure("10.0.0.1", t + 61s);

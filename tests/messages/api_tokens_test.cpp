@@ -19,7 +19,9 @@ namespace {
 
 const timestamp t0 = from_unix_ms(1'790'000'000'000);
 
-officer lucia() { return {0, "Lucía Rojas", role::aap_officer, "red_cbo"}; }
+officer lucia() {
+    return {0, "Lucía Rojas", role::aap_officer, "red_cbo"};
+}
 
 }  // namespace
 
@@ -50,8 +52,9 @@ TEST_CASE("a new token is cwc_ plus 43 base64url characters, random, and only it
                       one.substr(4, 20) + "%' OR name LIKE '%" + one.substr(4, 20) + "%'") == 0);
 }
 
-TEST_CASE("authenticate: the officer for a valid token; nothing when unknown, malformed, expired "
-          "or revoked") {
+TEST_CASE(
+    "authenticate: the officer for a valid token; nothing when unknown, malformed, expired "
+    "or revoked") {
     temp_db file;
     api_tokens tokens(file.path());
     const auto t = tokens.create(lucia(), t0, t0 + 48h, "operator:test");
