@@ -10,7 +10,7 @@
 #include "messages/case_lifecycle.hpp"
 
 #include <functional>
-#include <set>
+#include <vector>
 
 namespace cwc::gateway {
 
@@ -127,16 +127,11 @@ net::awaitable<http_response> officers_service::case_page(const http_request& re
         theirs.sensitive = messages::sensitivity::include;
         theirs.limit = 1000;
         theirs.now = now;
-        std::set<std::int64_t> withheld;
-        for (const auto& other : r.list_cases(theirs))
-            if (!messages::may_read(o, other.record)) withheld.insert(other.record.inbound_id);
+        std::vector<messages::case_record> unseen;
+        for (auto& other : r.list_cases(theirs))
+            if (!messages::may_read(o, other.record)) unseen.push_back(std::move(other.record));
         auto conversation = r.conversation(row->record.contact_id, conversation_limit);
-        for (auto& m : conversation) {
-            if (!m.inbound || withheld.count(m.id) == 0) continue;
-            m.text.clear();
-            m.kind = "withheld";
-            m.media_ids.clear();
-        }
+        withhold(conversation, unseen);
         return {{"case", case_json(*row)},
                 {"events", events},
                 {"conversation", conversation_json(conversation)}};

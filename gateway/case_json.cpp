@@ -5,6 +5,8 @@
 
 #include "gateway/rfc3339.hpp"
 
+#include <algorithm>
+
 namespace cwc::gateway {
 namespace {
 
@@ -67,6 +69,22 @@ nlohmann::json event_json(const messages::case_event& e) {
             {"from_status", text_or_null(e.from_status)},
             {"to_status", text_or_null(e.to_status)},
             {"note", e.note}};
+}
+
+void withhold(std::vector<messages::conversation_entry>& entries,
+              const std::vector<messages::case_record>& unseen) {
+    constexpr std::size_t shortest_part = 8;  // menu digits and "0" stay: they tell nothing
+    for (auto& m : entries) {
+        if (!m.inbound) continue;
+        const bool hidden = std::any_of(unseen.begin(), unseen.end(), [&](const auto& c) {
+            return c.inbound_id == m.id || (m.text.size() >= shortest_part &&
+                                            c.description.find(m.text) != std::string::npos);
+        });
+        if (!hidden) continue;
+        m.text.clear();
+        m.kind = "withheld";
+        m.media_ids.clear();
+    }
 }
 
 nlohmann::json conversation_json(const std::vector<messages::conversation_entry>& entries) {

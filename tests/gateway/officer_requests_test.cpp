@@ -1,7 +1,9 @@
 // The officers' API's strict reading of requests, without sockets: list filters checked against
 // the config and scoped by role, case-change bodies (types, unknown fields, UTF-8, lengths),
-// RFC 3339 times, and the failed-attempt limit over a sliding minute.
+// RFC 3339 times, the failed-attempt limit over a sliding minute, and conversations withholding
+// what the reader may not see.
 #include "gateway/officer_requests.hpp"
+#include "gateway/case_json.hpp"
 #include "gateway/failed_attempts.hpp"
 #include "gateway/rfc3339.hpp"
 #include "tests/gateway/example_config.hpp"
@@ -193,4 +195,43 @@ TEST_CASE("failed attempts: the limit per address over a sliding minute, with th
     for (int i = 0; i < 100; ++i) small.record_failure("10.1.0." + std::to_string(i), t + 1s * i);
     CHECK(small.refused_for("10.1.0.99", t + 100s));
     CHECK_FALSE(small.refused_for("10.1.0.0", t + 100s));
+}
+
+TEST_CASE("a conversation withholds the messages that filed cases the reader may not see") {
+    auto in = [](std::int64_t id, std::string text) {
+        conversation_entry m;
+        m.id = id;
+        m.inbound = true;
+        m.kind = "text";
+        m.text = std::move(text);
+        m.media_ids = {id * 10};
+        return m;
+    };
+    std::vector<conversation_entry> entries = {
+        in(1, "2"),
+        in(2, "Mi pareja me golpea"),  // the first SMS of a description in two parts
+        in(3, "y no sé a quién decirle"),
+        in(4, "Mi CPP no llega"),
+        in(5, "4"),
+    };
+    conversation_entry ours;
+    ours.id = 3;  // an outbox id may equal an inbound id: replies are never withheld
+    ours.inbound = false;
+    ours.text = "Gracias por confiar en nosotros";
+    entries.push_back(ours);
+    case_record hidden;
+    hidden.inbound_id = 3;
+    hidden.description = "Mi pareja me golpea y no sé a quién decirle";
+    withhold(entries, {hidden});
+    CHECK(entries[0].text == "2");
+    CHECK(entries[1].kind == "withheld");
+    CHECK(entries[1].text.empty());
+    CHECK(entries[1].media_ids.empty());
+    CHECK(entries[2].kind == "withheld");
+    CHECK(entries[3].text == "Mi CPP no llega");
+    CHECK(entries[4].text == "4");
+    CHECK(entries[5].text == "Gracias por confiar en nosotros");
+    std::vector<conversation_entry> untouched = {in(1, "Mi pareja me golpea")};
+    withhold(untouched, {});
+    CHECK(untouched[0].text == "Mi pareja me golpea");
 }
