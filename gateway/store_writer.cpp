@@ -1,6 +1,6 @@
-// The writer thread: takes everything queued, runs it in one transaction with a savepoint per
-// unit, commits once, and hands the batch to the sync thread, which completes each unit after
-// the fsync. A failed COMMIT or fsync fails every unit of the batch, so no caller is ever told
+// The writer thread: takes everything queued, runs it in one transaction (a savepoint per unit,
+// or per run of replayable units), commits once, and hands the batch to the sync thread, which
+// completes each unit after the fsync. A failed COMMIT or fsync fails every unit of the batch, so no caller is ever told
 // "stored" for something that is not on disk.
 #include "gateway/store_writer.hpp"
 
@@ -68,10 +68,10 @@ void store_writer::sync_loop() {
     }
 }
 
-void store_writer::submit(unit work, done_fn done) {
+void store_writer::submit(unit work, done_fn done, replay r) {
     {
         std::lock_guard lock(mutex_);
-        queue_.push_back({std::move(work), std::move(done)});
+        queue_.push_back({std::move(work), std::move(done), r == replay::allowed});
     }
     wake_.notify_one();
 }
@@ -108,6 +108,19 @@ void store_writer::run() {
     }
 }
 
+// In its own savepoint: undone alone if it throws. Savepoint failures propagate (the
+// transaction is then unusable).
+void store_writer::run_alone(pending& p, std::exception_ptr& result) {
+    store_->savepoint();
+    try {
+        p.work(*store_);
+        store_->release_savepoint();
+    } catch (...) {
+        result = std::current_exception();
+        store_->rollback_to_savepoint();
+    }
+}
+
 void store_writer::commit_batch(std::deque<pending>& batch) {
     std::vector<std::exception_ptr> results(batch.size());
     const auto enqueued_before = store_->enqueued_so_far();
@@ -118,23 +131,55 @@ void store_writer::commit_batch(std::deque<pending>& batch) {
         for (auto& p : batch) p.done(e);
         return;
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        try {
-            store_->savepoint();
+    // Consecutive replayable units form a group under one savepoint, or under none when the
+    // group began the transaction (ROLLBACK then undoes exactly the group).
+    constexpr std::size_t no_group = static_cast<std::size_t>(-1);
+    std::size_t group = no_group;
+    bool group_savepoint = false;
+    bool written = false;  // units outside the open group ran in this transaction
+    const auto close_group = [&] {
+        if (group == no_group) return;
+        if (group_savepoint) store_->release_savepoint();
+        group = no_group;
+        written = true;
+    };
+    try {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            if (!batch[i].replayable) {
+                close_group();
+                run_alone(batch[i], results[i]);
+                written = true;
+                continue;
+            }
+            if (group == no_group) {
+                group = i;
+                group_savepoint = written;
+                if (group_savepoint) store_->savepoint();
+            }
             try {
                 batch[i].work(*store_);
-                store_->release_savepoint();
             } catch (...) {
                 results[i] = std::current_exception();
-                store_->rollback_to_savepoint();
+                // Undo the whole group, then run its earlier units again, each alone.
+                if (group_savepoint) {
+                    store_->rollback_to_savepoint();
+                } else {
+                    try { store_->rollback(); } catch (...) {}  // SQLite may have ended it already
+                    store_->begin();
+                }
+                const auto first = group;
+                group = no_group;
+                for (std::size_t j = first; j < i; ++j) run_alone(batch[j], results[j]);
+                written = written || first < i;
             }
-        } catch (...) {
-            // The savepoint machinery itself failed: the transaction is unusable.
-            auto e = std::current_exception();
-            try { store_->rollback(); } catch (...) {}
-            for (auto& p : batch) p.done(e);
-            return;
         }
+        close_group();
+    } catch (...) {
+        // The savepoint machinery itself failed: the transaction is unusable.
+        auto e = std::current_exception();
+        try { store_->rollback(); } catch (...) {}
+        for (auto& p : batch) p.done(e);
+        return;
     }
     try {
         store_->commit();

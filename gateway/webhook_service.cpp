@@ -139,7 +139,10 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
     const auto window = window_rules_for(ch);
     std::vector<window_event> window_events;
     std::size_t opted_out = 0;
+    // Replayable: everything it sets outside the store is set afresh on each run.
     auto failure = co_await writer_.run([&](messages::store& s) {
+        opted_out = 0;
+        window_events.clear();
         for (const auto& address : reading.opted_out)
             if (record_provider_opt_out(s, cfg_, *ch.channel, address, now)) ++opted_out;
         for (std::size_t i = 0; i < reading.messages.size(); ++i)
@@ -155,7 +158,7 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
                 if (auto m = s.reopen_refused_for_window(channel_id, u.outbound_id, u.provider_message_id))
                     window_events.push_back(refused_for_window(s, *window, *m, now));
         }
-    });
+    }, store_writer::replay::allowed);
     if (failure) {
         std::string what = "unknown";
         try { std::rethrow_exception(failure); } catch (const std::exception& e) { what = e.what(); } catch (...) {}

@@ -144,20 +144,22 @@ std::optional<std::string> sqlite_store::read_pragma(std::string_view name) {
 
 // --- transactions
 
+// Prepared once and cached like any statement: the writer runs these for every batch and unit,
+// and exec() would parse them each time.
 void sqlite_store::begin() {
-    db_->exec("BEGIN IMMEDIATE");
+    db_->prepare("BEGIN IMMEDIATE").run();
 }
 void sqlite_store::commit() {
-    db_->exec("COMMIT");
+    db_->prepare("COMMIT").run();
 }
 void sqlite_store::rollback() {
     db_->exec("ROLLBACK");
 }
 void sqlite_store::savepoint() {
-    db_->exec("SAVEPOINT unit");
+    db_->prepare("SAVEPOINT unit").run();
 }
 void sqlite_store::release_savepoint() {
-    db_->exec("RELEASE unit");
+    db_->prepare("RELEASE unit").run();
 }
 // ROLLBACK TO leaves the savepoint open; releasing it too ends the unit, as the writer expects.
 void sqlite_store::rollback_to_savepoint() {

@@ -249,6 +249,75 @@ TEST_CASE("a unit that throws is undone alone and gets its exception; the others
     CHECK_FALSE(check.verify_audit_chain().has_value());
 }
 
+TEST_CASE("replayable units: a failing one is undone alone, those before it in its group run again") {
+    using replay = store_writer::replay;
+    struct row {
+        const char* name;
+        std::vector<bool> replayable;  // per unit, in queue order
+        std::size_t failing;           // index of the unit that throws
+        std::vector<int> runs;         // how often each unit ran
+    };
+    const row rows[] = {
+        // The group began the transaction: ROLLBACK, then unit 0 again in its own savepoint.
+        {"group at the start", {true, true, true}, 1, {2, 1, 1}},
+        {"first unit fails", {true, true}, 0, {1, 1}},
+        // Unit 0 is committed work outside the group: the group has a savepoint, and only
+        // the group's own units run again.
+        {"group after a one-off unit", {false, true, true, true}, 3, {1, 2, 2, 1}},
+        // A one-off unit closes the group before it; the failing group is the later one.
+        {"two groups", {true, false, true, true, true}, 3, {1, 1, 2, 1, 1}},
+        {"a one-off unit fails", {true, false, true}, 1, {1, 1, 1}},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.name);
+        temp_db file;
+        completions first, done;
+        gate slow;
+        const std::size_t n = r.replayable.size();
+        std::vector<std::atomic<int>> runs(n);
+        std::vector<std::exception_ptr> results(n);
+        {
+            store_writer writer(open_store(file));
+            writer.submit([&](messages::store&) { slow.enter_and_wait(); },
+                          [&](std::exception_ptr e) { first.add(e); });
+            REQUIRE(slow.wait_entered());  // everything below is queued into one batch
+            for (std::size_t i = 0; i < n; ++i) {
+                writer.submit(
+                    [&, i](messages::store& s) {
+                        ++runs[i];
+                        s.find_or_create_contact(address(static_cast<int>(i)), t0);
+                        s.append_audit({t0, "system", "unit." + std::to_string(i), "test", "{}"});
+                        if (i == r.failing) throw std::runtime_error("unit refuses");
+                    },
+                    [&, i](std::exception_ptr e) {
+                        results[i] = e;
+                        done.add(e);
+                    },
+                    r.replayable[i] ? replay::allowed : replay::never);
+            }
+            slow.open();
+            REQUIRE(done.wait_for(n));
+            CHECK(done.failures() == 1);
+            CHECK(writer.commits() == 2);  // the slow unit's, then the whole batch's
+        }
+        raw_db db{file.path()};
+        std::string expected_actions;
+        for (std::size_t i = 0; i < n; ++i) {
+            CAPTURE(i);
+            CHECK(runs[i].load() == r.runs[i]);
+            CHECK(contacts_with(db, address(static_cast<int>(i))) == (i == r.failing ? 0 : 1));
+            CHECK(static_cast<bool>(results[i]) == (i == r.failing));
+            if (i != r.failing)
+                expected_actions += (expected_actions.empty() ? "" : ",") + ("unit." + std::to_string(i));
+        }
+        // Each unit's entry once, in queue order, and the chain intact.
+        CHECK(db.text("SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log ORDER BY seq)") ==
+              expected_actions);
+        messages::sqlite_store check{file.path(), "writer-test-key"};
+        CHECK_FALSE(check.verify_audit_chain().has_value());
+    }
+}
+
 TEST_CASE("a completion runs only when another connection already sees the unit's data") {
     temp_db file;
     completions done;
