@@ -83,6 +83,7 @@ officers_service::officers_service(const config::config& cfg, store_writer& writ
 
 officers_service::~officers_service() {
     reads_.join();
+    reports_.join();
 }
 
 messages::case_reader& officers_service::reader() {
@@ -162,12 +163,12 @@ net::awaitable<http_response> officers_service::route(const http_request& req,
     if (path.size() == 1 && (path[0] == "summary" || path[0] == "export.csv")) {
         if (!get) co_return wrong_method(req, "GET");
         const bool summary = path[0] == "summary";
-        auto report = [this, &o, &query, summary](messages::case_reader&) {
+        auto figures = [this, &o, &query, summary]() {
             const auto now = messages::system_now();
             return summary ? summary_answer(database_path_, cfg_, o, query, now)
                            : export_answer(database_path_, cfg_, o, query, now);
         };
-        auto res = co_await read(report);
+        auto res = co_await report(figures);
         res.version(req.version());
         res.keep_alive(req.keep_alive());
         res.set(http::field::cache_control, "no-store");

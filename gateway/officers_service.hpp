@@ -6,7 +6,8 @@
 //                                            respond, flag, unflag (gateway/case_desk.hpp)
 //   GET  /api/v1/summary, /api/v1/export.csv aggregates (gateway/report_endpoints.hpp)
 // `Authorization: Bearer <token>` only. Reads run on one read thread with its own SQLite
-// connection, changes in store-writer units; the io threads only parse and answer.
+// connection, reports on a thread of their own, changes in store-writer units; the io threads
+// only parse and answer.
 #pragma once
 
 #include "config/config.hpp"
@@ -55,6 +56,16 @@ class officers_service final : public http_service {
             boost::asio::use_awaitable);
     }
     messages::case_reader& reader();  // read thread only; opened on first use
+    // Runs work() on the report thread: a summary or export over many cases (each opens its
+    // own connection) never holds up token checks, lists and case pages on the read thread.
+    template <typename F>
+    auto report(F& work) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
+        using result = std::invoke_result_t<F&>;
+        return boost::asio::co_spawn(
+            reports_.get_executor(),
+            [&work]() -> boost::asio::awaitable<result> { co_return work(); },
+            boost::asio::use_awaitable);
+    }
 
     boost::asio::awaitable<http_response> serve(const http_request& req, const std::string& peer);
     boost::asio::awaitable<http_response> route(const http_request& req,
@@ -75,6 +86,7 @@ class officers_service final : public http_service {
     std::string database_path_;
     failed_attempts failures_;
     std::unique_ptr<messages::case_reader> reader_;
+    boost::asio::thread_pool reports_{1};
     boost::asio::thread_pool reads_{1};  // declared last: joined before the reader closes
 };
 
