@@ -53,19 +53,20 @@ cat "$DB" >/dev/null
 
 measure() {  # NAME ARGS...: RUNS timed runs; prints each and the median seconds
     local name=$1; shift
-    local times=() line rss bytes
+    local times=() line user sys wall rss bytes
     for ((r = 1; r <= RUNS; r++)); do
-        line=$( { /usr/bin/time -f "%e %M" "$GW" report --config "$CONFIG" --db "$DB" --output "$WORK/out" "$@" >/dev/null; } 2>&1 | tail -1)
-        times+=("${line% *}")
-        rss=${line#* }
+        line=$( { /usr/bin/time -f "%U %S %e %M" "$GW" report --config "$CONFIG" --db "$DB" --output "$WORK/out" "$@" >/dev/null; } 2>&1 | tail -1)
+        read -r user sys wall rss <<<"$line"
+        times+=("$wall")
         bytes=$(stat -c %s "$WORK/out")
-        printf 'RUN %-34s run %d: %6.2f s  peak RSS %6.1f MB  output %7.1f MB  rows %s\n' "$name" "$r" \
-            "${line% *}" "$(echo "$rss / 1024" | bc -l)" "$(echo "$bytes / 1048576" | bc -l)" \
+        printf 'RUN %-34s run %d: %6.2f s (CPU %5.2f s)  peak RSS %6.1f MB  output %7.1f MB  rows %s\n' "$name" "$r" \
+            "$wall" "$(echo "$user + $sys" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(echo "$bytes / 1048576" | bc -l)" \
             "$( [[ " $* " == *" export "* ]] && echo $(( $(wc -l <"$WORK/out") - 2 )) || echo '-')"
     done
     printf 'MEDIAN %-31s %6.2f s\n' "$name" "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
 }
 
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "== summary (JSON, small cells suppressed)"
 measure "summary admin all" summary
 measure "summary officer $ORG" --role aap_officer --organisation "$ORG" summary
@@ -75,4 +76,5 @@ measure "export admin all (streamed)" export
 measure "export officer $ORG (streamed)" --role aap_officer --organisation "$ORG" export
 measure "export admin all no text" --query include_text=0 export
 measure "export admin all (HTTP, buffered)" export --buffered
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "output in $OUT_DIR"

@@ -52,6 +52,7 @@ class case_export_writer {
     std::size_t chunk_bytes_;
     std::string buffer_;
     std::size_t rows_ = 0;
+    std::string org_id_ = "\x01", org_name_;  // the last organisation's name, looked up once
 };
 
 }  // namespace cwc::messages

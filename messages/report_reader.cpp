@@ -16,12 +16,19 @@
 #include <cstdio>
 #include <map>
 #include <unordered_map>
-#include <variant>
 
 namespace cwc::messages {
 namespace {
 
-using bound = std::variant<std::int64_t, std::string>;
+// A bound value: text, or a number when `is_number` (no std::variant: GCC 12 at -O2 warns
+// about it with -Wmaybe-uninitialized).
+struct bound {
+    bool is_number = false;
+    std::int64_t number = 0;
+    std::string text;
+    bound(std::int64_t n) : is_number{true}, number{n} {}  // NOLINT: implicit on purpose
+    bound(std::string t) : text{std::move(t)} {}           // NOLINT
+};
 
 // " AND ..." conditions with their values bound in ?N order (never spliced into the SQL).
 struct where_clause {
@@ -30,16 +37,18 @@ struct where_clause {
 
     void add(const std::string& condition, bound value) {
         values.push_back(std::move(value));
-        sql += " AND " + condition + std::to_string(values.size());
+        sql += " AND ";
+        sql += condition;
+        sql += std::to_string(values.size());
     }
     void bind_to(sqlite::query& q) const {
         int index = 0;
         for (const auto& v : values) {
             ++index;
-            if (const auto* i = std::get_if<std::int64_t>(&v)) {
-                q.bind(index, *i);
+            if (v.is_number) {
+                q.bind(index, v.number);
             } else {
-                q.bind(index, std::get<std::string>(v));
+                q.bind(index, std::string_view{v.text});
             }
         }
     }
@@ -60,10 +69,14 @@ where_clause filters(const case_query& q) {
     if (q.overdue_only) {
         // is_overdue() in SQL, `now` bound once and used twice.
         w.values.push_back(to_unix_ms(q.now));
-        const std::string now = "?" + std::to_string(w.values.size());
-        w.sql += " AND c.status NOT IN ('closed', 'responded') AND (c.due_at < " + now +
-                 " OR (c.acknowledged_at = 0 AND c.acknowledge_due_at != 0 AND "
-                 "c.acknowledge_due_at < " + now + "))";
+        std::string now = "?";
+        now += std::to_string(w.values.size());
+        w.sql += " AND c.status NOT IN ('closed', 'responded') AND (c.due_at < ";
+        w.sql += now;
+        w.sql += " OR (c.acknowledged_at = 0 AND c.acknowledge_due_at != 0 AND "
+                 "c.acknowledge_due_at < ";
+        w.sql += now;
+        w.sql += "))";
     }
     return w;
 }

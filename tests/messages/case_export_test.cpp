@@ -182,6 +182,8 @@ TEST_CASE("append_csv_field escapes formulas and quotes what needs quoting") {
 TEST_CASE("iso_utc") {
     CHECK(iso_utc(from_unix_ms(1'764'000'000'000)) == "2025-11-24T16:00:00Z");
     CHECK(iso_utc(from_unix_ms(951'782'400'999)) == "2000-02-29T00:00:00Z");
+    CHECK(iso_utc(from_unix_ms(1'764'003'723'456)) == "2025-11-24T17:02:03Z");
+    CHECK(iso_utc(from_unix_ms(-1'000)) == "1969-12-31T23:59:59Z");
     CHECK(iso_utc(timestamp{}) == "");
 }
 
