@@ -264,6 +264,9 @@ struct config {
     language_code default_language;
     std::string default_country = "PE";  // ISO 3166 alpha-2, for numbers without +
     int conversation_timeout_minutes = 60;
+    // A description sent as several SMS: parts arriving within this many seconds of the previous
+    // one are added to the case just opened (0 = each message stands alone).
+    int description_quiet_seconds = 120;
     std::string start_node = "main";
     server_settings server;
     std::vector<language> languages;

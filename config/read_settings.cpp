@@ -248,6 +248,8 @@ void read_deployment(const json& value, reading& r, config& out) {
     }
     o.read_int("conversation_timeout_minutes", out.conversation_timeout_minutes, 1, 10080,
                presence::optional);
+    o.read_int("description_quiet_seconds", out.description_quiet_seconds, 0, 900,
+               presence::optional);
     if (o.read_string("start_node", out.start_node, presence::optional) &&
         !is_slug(out.start_node)) {
         o.error("start_node", "'" + out.start_node + "' is not a node id (1-32 of a-z, 0-9, _, -)");

@@ -4,6 +4,7 @@
 
 #include "config/channel_kinds.hpp"
 #include "gateway/app_log.hpp"
+#include "gateway/focal_alerts.hpp"
 #include "handlers/conversation.hpp"
 #include "messages/case_reference.hpp"
 #include "messages/phone_number.hpp"
@@ -71,6 +72,23 @@ std::string contact_address(const messages::inbound_message& m, const config::co
     if (m.from.empty()) return m.sender_user_id;
     if (auto e164 = messages::normalize_phone(m.from, cfg.default_country)) return *e164;
     return m.from;
+}
+
+// A later SMS of a description: appended to its case; if its words make the case sensitive,
+// the case is flagged (by the system) and its focal points are alerted.
+void add_to_case(messages::store& s, const config::config& cfg, const handlers::case_addition& a,
+                 const std::string& actor, messages::timestamp now) {
+    auto c = s.load_case(a.reference);
+    if (!c) return;  // gone meanwhile: the message itself is kept all the same
+    c->description += "\n" + a.text;
+    const bool flagged = a.sensitive && !c->sensitive;
+    c->sensitive = c->sensitive || a.sensitive;
+    s.update_case(*c);
+    if (flagged) {
+        s.append_case_event({c->id, now, "system", "flagged", c->status, c->status, "keywords"});
+        open_focal_alert(s, cfg, *c, now);
+    }
+    audit(s, now, actor, "case.description_added", "case:" + c->reference, {{"sensitive", flagged}});
 }
 
 // Consent changes get entries of their own: they are what an auditor looks for first.
@@ -183,12 +201,14 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     if (r.opened_case) {
         auto c = *r.opened_case;
         c.inbound_id = out.inbound_id;
-        store.insert_case(c);
+        c.id = store.insert_case(c);
         out.case_reference = c.reference;
         audit(store, now, actor, "case.opened", "case:" + c.reference,
               {{"type", c.type}, {"category", c.category}, {"sensitive", c.sensitive},
                {"due_at", messages::to_unix_ms(c.due_at)}});
+        if (c.sensitive) open_focal_alert(store, cfg, c, now);
     }
+    if (r.added_to_case) add_to_case(store, cfg, *r.added_to_case, actor, now);
     // Directory services the person was shown: each one a referral given (DOMAIN.md).
     for (const auto& referral : r.referrals) store.record_service_referral(referral);
     if (!r.referrals.empty()) detail["referrals"] = r.referrals.size();

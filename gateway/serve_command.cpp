@@ -9,6 +9,7 @@
 #include "gateway/key_file.hpp"
 #include "gateway/media_fetcher.hpp"
 #include "gateway/officers_service.hpp"
+#include "gateway/focal_alerts.hpp"
 #include "gateway/part_sweeper.hpp"
 #include "gateway/store_writer.hpp"
 #include "gateway/webhook_service.hpp"
@@ -183,6 +184,7 @@ int run_serve(const serve_options& options) {
     sender.start();
     if (server_cfg.media.fetch) fetcher.start();
     net::co_spawn(io, sweep_stale_parts(writer, cfg), net::detached);
+    net::co_spawn(io, run_focal_alerts(writer, cfg), net::detached);
     if (officers_server) {
         officers_server->start();
         const auto at = officers_server->local_endpoint();

@@ -5,6 +5,7 @@
 
 #include "config/sms_pages.hpp"
 #include "handlers/input.hpp"
+#include "handlers/sensitive_words.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -84,7 +85,8 @@ void open_case(turn& t, const config::menu_node& node) {
     record.region = answers["region"];
     record.language = t.language;
     record.description = t.in.text;  // exactly as sent
-    record.sensitive = category.sensitive;
+    // Sensitive by the category chosen, or by the words used whatever the category.
+    record.sensitive = category.sensitive || mentions_sensitive(t.cfg(), t.in.text);
     record.status = "new";
     record.sex = answers["sex"];              // "" when not asked or not given
     record.age_group = answers["age_group"];
@@ -92,17 +94,54 @@ void open_case(turn& t, const config::menu_node& node) {
         node.organisation.empty() ? t.cfg().default_organisation : node.organisation;
     record.opened_at = t.in.now;
     record.due_at = t.in.now + std::chrono::days{type->response_days};
+    record.acknowledge_due_at = t.in.now + std::chrono::hours{type->acknowledge_hours};
 
     std::string ack =
         fill(t.local(type->acknowledgement),
              {{"reference", record.reference}, {"days", std::to_string(type->response_days)}});
     if (ack.empty()) throw std::logic_error("case type without acknowledgement: " + type->id);
 
+    const bool sensitive = record.sensitive;
+    const std::string reference = record.reference;
     t.out.opened_case = std::move(record);
     t.record("case.opened");
-    t.say(std::move(ack), category.sensitive ? messages::outbound_priority::safety
-                                             : messages::outbound_priority::reply);
-    t.rest();  // done; the menu is not re-sent, the acknowledgement should stand alone
+    // The safe answer first (hotline, where to go now), then the reference: both at once.
+    if (sensitive) t.say(t.local(t.cfg().sensitive.safe_reply), messages::outbound_priority::safety);
+    t.say(std::move(ack), sensitive ? messages::outbound_priority::safety
+                                    : messages::outbound_priority::reply);
+    // The menu is not re-sent, the acknowledgement stands alone. A description sent as several
+    // SMS keeps arriving for a moment: those parts are added to the case (see continue_description).
+    t.rest();
+    if (t.cfg().description_quiet_seconds > 0) {
+        t.move_to(node.id);
+        t.state().step = "more";
+        t.state().answers["case"] = reference;
+        t.state().answers["until"] = std::to_string(
+            messages::to_unix_ms(t.in.now + std::chrono::seconds{t.cfg().description_quiet_seconds}));
+    }
+}
+
+// A later part of the description: within the quiet period of the previous part and not a bare
+// number (a menu choice). Added to the case without a reply; the safe answer if its words make
+// the case sensitive. Returns false for anything else: the flow is over.
+bool continue_description(turn& t, std::string_view folded) {
+    auto& answers = t.state().answers;
+    const auto until = messages::from_unix_ms(std::stoll(answers["until"]));
+    if (t.in.now > until || parse_choice(folded) || visible_characters(t.in.text) == 0) return false;
+    const std::string reference = answers["case"];
+    handlers::case_addition addition{reference, t.in.text, false};
+    if (mentions_sensitive(t.cfg(), t.in.text)) {
+        auto known = t.in.cases.find_case(reference);
+        if (known && !known->sensitive) {
+            addition.sensitive = true;
+            t.say(t.local(t.cfg().sensitive.safe_reply), messages::outbound_priority::safety);
+        }
+    }
+    t.out.added_to_case = std::move(addition);
+    t.record("case.description_added");
+    answers["until"] = std::to_string(messages::to_unix_ms(
+        t.in.now + std::chrono::seconds{t.cfg().description_quiet_seconds}));
+    return true;
 }
 
 void reprompt(turn& t, const config::menu_node& node, const std::string& lead) {
@@ -160,6 +199,11 @@ std::string step_prompt(turn& t, const config::menu_node& node, const std::strin
 
 bool continue_flow(turn& t, const config::menu_node& node, std::string_view folded) {
     const std::string step = t.state().step;
+    if (step == "more") {
+        if (continue_description(t, folded)) return true;
+        t.rest();
+        return false;
+    }
     auto choice = parse_choice(folded);
 
     // The optional questions: 0 is "prefer not to say", not "leave".
@@ -202,6 +246,12 @@ bool continue_flow(turn& t, const config::menu_node& node, std::string_view fold
 bool flow_state_is_current(const config::config& cfg, const config::menu_node& node,
                            const messages::conversation_state& state) {
     if (state.step == "category") return node.categories.size() > 1;
+    if (state.step == "more") {
+        const auto until = state.answers.find("until");
+        return state.answers.count("case") == 1 && until != state.answers.end() &&
+               !until->second.empty() &&
+               until->second.find_first_not_of("0123456789") == std::string::npos;
+    }
     if (!is_optional_question(state.step) && state.step != "description") return false;
 
     auto category = state.answers.find("category");

@@ -45,7 +45,7 @@ void infer_language(turn& t, const keyword_match& match) {
 // word but is their complaint, not a look-up. Only a real reference after it makes it STATUS.
 bool is_description(const turn& t, const keyword_match& match) {
     const auto& state = t.out.contact.state;
-    return match.action == keyword_action::status && state.step == "description" &&
+    return match.action == keyword_action::status && (state.step == "description" || state.step == "more") &&
            !messages::parse_case_reference(match.rest);
 }
 

@@ -35,12 +35,20 @@ struct reply {
     messages::outbound_menu menu{};
 };
 
+// A later SMS of a description sent in several parts, for the case just opened.
+struct case_addition {
+    std::string reference;
+    std::string text;        // as sent, appended to the case's description
+    bool sensitive = false;  // its words made a case that was not sensitive sensitive
+};
+
 struct conversation_result {
     messages::contact contact;  // the new snapshot: state, language, notice, opt-out, last_inbound_at
     std::vector<reply> replies;  // in the order the person should read them
     std::optional<messages::case_record> opened_case;  // reference = proposed_reference
     // Directory services the person was pointed to (recorded as referrals given).
     std::vector<messages::service_referral> referrals;
+    std::optional<case_addition> added_to_case;
     std::vector<std::string> events;  // audit actions, e.g. "contact.opted_out", "language.changed"
 };
 

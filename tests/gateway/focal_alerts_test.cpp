@@ -102,3 +102,36 @@ TEST_CASE("alert times read the same everywhere") {
     CHECK(alert_time(messages::from_unix_ms(0)) == "1970-01-01 00:00 UTC");
     CHECK(alert_time(messages::from_unix_ms(1'764'081'296'000)) == "2025-11-25 14:34 UTC");
 }
+
+TEST_CASE("a description's later SMS join its case; sensitive words there flag it and alert") {
+    pipeline p;
+    auto person = p.store.find_or_create_contact("+51922333444", t0);
+    person.notice_given = true;
+    person.last_inbound_at = p.now;
+    person.state = {"complaint", "description", {{"category", "documentation"}, {"region", ""}}};
+    p.store.save_contact(person);
+
+    const auto opened = p.send("+51922333444", "En la oficina no me entregan el CPP", "SM-A");
+    REQUIRE_FALSE(opened.case_reference.empty());
+    CHECK(p.count("SELECT sensitive FROM cases") == 0);
+    CHECK(p.count("SELECT COUNT(*) FROM sensitive_alerts") == 0);
+
+    const auto part = p.send("+51922333444", "y el guardia quiere sexo a cambio", "SM-B");
+    CHECK(part.case_reference.empty());
+    CHECK(p.count("SELECT COUNT(*) FROM cases") == 1);
+    {
+        raw_db db{p.file.path()};
+        CHECK(db.text("SELECT description FROM cases") ==
+              "En la oficina no me entregan el CPP\ny el guardia quiere sexo a cambio");
+    }
+    CHECK(p.count("SELECT sensitive FROM cases") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM sensitive_alerts WHERE settled = 0") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM case_events WHERE action = 'flagged' AND actor = 'system'") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM outbox WHERE priority = 0 AND to_address = '+51922333444'") == 1);
+    CHECK(p.audit_count("case.description_added") == 1);
+    // The alert round finds it at once.
+    p.store.begin();
+    const auto pass = send_due_focal_alerts(p.store, p.cfg, p.now);
+    p.store.commit();
+    CHECK(pass.alerts == 1);
+}

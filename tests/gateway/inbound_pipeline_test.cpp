@@ -200,7 +200,10 @@ TEST_CASE(
         const std::string ack = replace_all(
             replace_all(complaint_type->acknowledgement.at("es"), "{reference}", reference),
             "{days}", std::to_string(complaint_type->response_days));
-        CHECK(last.replies == std::vector<std::string>{ack});
+        // A sensitive complaint gets the safe answer (hotline, where to go now) first.
+        const auto expected = w.sensitive ? std::vector<std::string>{p.cfg.sensitive.safe_reply.at("es"), ack}
+                                          : std::vector<std::string>{ack};
+        CHECK(last.replies == expected);
 
         auto record = p.store.find_case_record(reference);
         REQUIRE(record.has_value());
@@ -216,7 +219,8 @@ TEST_CASE(
         CHECK(record->sensitive == w.sensitive);
         CHECK(record->status == "new");
         CHECK(record->due_at == p.now + std::chrono::days{complaint_type->response_days});
-        CHECK(contact->state == messages::conversation_state{});  // back at rest
+        CHECK(contact->state.step == "more");  // later SMS of the description join the case
+        CHECK(contact->state.answers.at("case") == reference);
 
         auto queued = p.store.outbound_for_contact(contact->id);
         REQUIRE_FALSE(queued.empty());

@@ -40,7 +40,10 @@ TEST_CASE("a complaint with a region opens a case acknowledged with reference an
     auto done = c.send(description);
     CHECK(texts(done) == strings{ack_complaint_es});
     CHECK(done.replies.front().priority == outbound_priority::reply);
-    CHECK(done.contact.state == state{});  // back at the start; the menu is not re-sent
+    // The menu is not re-sent; for a moment, more SMS of the description are added to the case.
+    CHECK(done.contact.state.node == "complaint");
+    CHECK(done.contact.state.step == "more");
+    CHECK(done.contact.state.answers.at("case") == "Q7K-2M4");
     CHECK(done.events == strings{"case.opened"});
     check_never_repeats(done, "carnet");
     check_never_repeats(done, "Aguas Verdes");
@@ -146,9 +149,11 @@ TEST_CASE("a sensitive category is acknowledged with safety priority") {
     c.send("0");
     const auto sent_at = c.now;
     auto r = c.send("Un voluntario me pidió algo a cambio de la ayuda");
-    CHECK(texts(r) == strings{"Si está en peligro llame al 111. Referencia Q7K-2M4; le "
+    CHECK(texts(r) == strings{"Si está en peligro llame al 105.",
+                              "Si está en peligro llame al 111. Referencia Q7K-2M4; le "
                               "contactaremos en 1 día."});
     CHECK(r.replies.front().priority == outbound_priority::safety);
+    CHECK(r.replies.back().priority == outbound_priority::safety);
     REQUIRE(r.opened_case.has_value());
     CHECK(r.opened_case->sensitive);
     CHECK(r.opened_case->type == "safeguarding");

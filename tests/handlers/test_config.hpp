@@ -110,6 +110,10 @@ inline config::config make_config() {
         {"unsupported_message", lt("No podemos leer esto.", "We cannot read this.")},
         {"menu_button", lt("Opciones", "Options")},
     };
+    c.sensitive.safe_reply = lt("Si está en peligro llame al 105.", "If you are in danger call 105.");
+    c.sensitive.alert = lt("Caso sensible {reference}", "Sensitive case {reference}");
+    c.sensitive.keywords = {{"es", {"me pidieron sexo", "me pidió sexo"}}, {"en", {"asked for sex"}}};
+    c.sensitive.folded = {{"es", {"me pidieron sexo", "me pidio sexo"}}, {"en", {"asked for sex"}}};
     c.statuses = {{"new", lt("recibido", "received")},
                   {"in_progress", lt("en proceso", "in progress")}};
     config::fold_keywords(c);
