@@ -91,6 +91,7 @@ json summary_document(const report_figures& f, const report_request& request,
     doc["by"] = std::move(by);
     doc["time_to_acknowledge"] = duration_json(f.to_acknowledge, threshold);
     doc["time_to_respond"] = duration_json(f.to_respond, threshold);
+    doc["time_to_close"] = duration_json(f.to_close, threshold);
     doc["answered_within_target"] = share_json(f.answered_within_target, threshold, "answered");
     doc["acknowledged_within_target"] =
         share_json(f.acknowledged_within_target, threshold, "acknowledged");

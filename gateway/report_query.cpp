@@ -1,6 +1,7 @@
 // Reading and checking the report endpoints' filters; scoping by role.
 #include "gateway/report_query.hpp"
 
+#include "gateway/rfc3339.hpp"
 #include "messages/case_lifecycle.hpp"
 
 #include <boost/url/parse_query.hpp>
@@ -8,30 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <charconv>
 #include <optional>
 
 namespace cwc::gateway {
 namespace {
-
-// "2026-11-24" -> midnight UTC that day; nothing for anything else (2026-02-30 included).
-std::optional<messages::timestamp> day_of(std::string_view text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-    const auto number = [&](std::size_t at, std::size_t len) -> std::optional<int> {
-        int value = 0;
-        const char* first = text.data() + at;
-        const auto [end, ec] = std::from_chars(first, first + len, value);
-        if (ec != std::errc{} || end != first + len) return std::nullopt;
-        return value;
-    };
-    const auto y = number(0, 4), m = number(5, 2), d = number(8, 2);
-    if (!y || !m || !d) return std::nullopt;
-    const std::chrono::year_month_day ymd{std::chrono::year{*y},
-                                          std::chrono::month{static_cast<unsigned>(*m)},
-                                          std::chrono::day{static_cast<unsigned>(*d)}};
-    if (!ymd.ok()) return std::nullopt;
-    return messages::timestamp{std::chrono::sys_days{ymd}};
-}
 
 bool known(const config::config& cfg, std::string_view name, const std::string& value) {
     if (name == "type") return cfg.find_case_type(value) != nullptr;
@@ -94,9 +75,17 @@ report_request read_report_query(std::string_view query, const config::config& c
                                           [&](const auto& g) { return g.first == name; });
         if (repeated) return refused(std::move(r), 400, "parameter given twice: " + name);
         if (name == "from" || name == "to") {
-            const auto day = day_of(value);
-            if (!day) return refused(std::move(r), 400, name + " must be a date YYYY-MM-DD");
-            (name == "from" ? from : to) = *day;
+            const auto at = parse_rfc3339(value);
+            if (!at) {
+                return refused(std::move(r), 400,
+                               name + " must be a date YYYY-MM-DD or an RFC 3339 time");
+            }
+            // As in the case list: a plain date `to` means the whole of that day.
+            if (name == "from") {
+                from = *at;
+            } else {
+                to = value.size() == 10 ? *at + std::chrono::days{1} : *at;
+            }
         } else if (name == "include_text") {
             if (value != "0" && value != "1") {
                 return refused(std::move(r), 400, "include_text must be 0 or 1");
@@ -120,8 +109,8 @@ report_request read_report_query(std::string_view query, const config::config& c
         r.given.emplace_back(std::move(name), std::move(value));
     }
     if (from) r.cases.opened_from = *from;
-    if (to) r.cases.opened_to = *to + std::chrono::days{1};  // the whole last day
-    if (from && to && *from > *to) return refused(std::move(r), 400, "from is after to");
+    if (to) r.cases.opened_to = *to;
+    if (from && to && *from >= *to) return refused(std::move(r), 400, "from is after to");
     return r;
 }
 

@@ -37,7 +37,8 @@ struct report_request {
 
 // `query` is the part after '?' (a whole target "/path?query" is accepted too). Parameters:
 // organisation, type, category, status, region, language, channel (configured ids, statuses of
-// messages/case_lifecycle.hpp), from and to (YYYY-MM-DD, UTC, both days included),
+// messages/case_lifecycle.hpp), from and to (YYYY-MM-DD, UTC, both days included, or RFC 3339
+// times as in the case list),
 // include_text (0 or 1). Unknown or repeated parameters are refused: a misspelt filter must not
 // silently give the figures of everything.
 report_request read_report_query(std::string_view query, const config::config& cfg,

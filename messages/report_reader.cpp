@@ -109,6 +109,16 @@ std::string week_label(std::int64_t week) {
     return text;
 }
 
+// "2026-11" for a day since the epoch.
+std::string month_label(std::int64_t day) {
+    using namespace std::chrono;
+    const year_month_day ymd{sys_days{days{day}}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()));
+    return text;
+}
+
 std::vector<cell> cells_of(const std::unordered_map<std::string, std::int64_t>& counts) {
     std::vector<cell> out;
     out.reserve(counts.size());
@@ -167,15 +177,16 @@ report_figures report_reader::summary(const case_query& q, timestamp now) {
         "SELECT c.type, c.category, c.region, c.language, c.sex, c.age_group, c.channel_id, "
         "c.status, c.opened_at, c.due_at, c.acknowledge_due_at, c.acknowledged_at, "
         "c.responded_at, c.satisfaction, c.sensitive, c.id IN (SELECT case_id FROM case_events "
-        "WHERE action = 'status' AND to_status = 'reopened') FROM cases c WHERE 1 = 1" +
+        "WHERE action = 'status' AND to_status = 'reopened'), c.closed_at FROM cases c "
+        "WHERE 1 = 1" +
         w.sql);
     w.bind_to(rows);
 
     report_figures f;
     std::array<std::unordered_map<std::string, std::int64_t>, row_dimensions.size()> counts;
-    std::map<std::int64_t, std::int64_t> weeks;
+    std::map<std::int64_t, std::int64_t> days;  // opening day (since the epoch) -> cases
     std::array<std::int64_t, 5> scores{};
-    std::vector<std::int64_t> to_acknowledge, to_respond;
+    std::vector<std::int64_t> to_acknowledge, to_respond, to_close;
     const std::int64_t now_ms = to_unix_ms(now);
     while (rows.step()) {
         if (q.sensitive == sensitivity::exclude && rows.int_at(14) != 0) {
@@ -188,10 +199,12 @@ report_figures report_reader::summary(const case_query& q, timestamp now) {
         }
         const std::int64_t opened = rows.int_at(8), due = rows.int_at(9),
                            acknowledge_due = rows.int_at(10), acknowledged = rows.int_at(11),
-                           responded = rows.int_at(12), satisfaction = rows.int_at(13);
-        ++weeks[week_index(opened)];
+                           responded = rows.int_at(12), satisfaction = rows.int_at(13),
+                           closed = rows.int_at(16);
+        ++days[floor_div(opened, 86'400'000)];
         if (acknowledged > 0) to_acknowledge.push_back(acknowledged - opened);
         if (responded > 0) to_respond.push_back(responded - opened);
+        if (closed > 0) to_close.push_back(closed - opened);
         if (responded > 0 || (due > 0 && due <= now_ms)) {
             ++f.answered_within_target.basis;
             if (responded > 0 && responded <= due) ++f.answered_within_target.hits;
@@ -213,11 +226,22 @@ report_figures report_reader::summary(const case_query& q, timestamp now) {
     for (std::size_t d = 0; d < row_dimensions.size(); ++d) {
         f.tables.push_back({row_dimensions[d], cells_of(counts[d])});
     }
+    // Trends: weeks and months from the opening days (a few hundred, not a million rows).
+    std::map<std::int64_t, std::int64_t> weeks;
+    std::map<std::string, std::int64_t> months;
+    for (const auto& [day, count] : days) {
+        weeks[floor_div(day + 3, 7)] += count;
+        months[month_label(day)] += count;
+    }
     count_table by_week{"week", {}};
     for (const auto& [week, count] : weeks) by_week.cells.push_back({week_label(week), count});
     f.tables.push_back(std::move(by_week));
+    count_table by_month{"month", {}};
+    for (const auto& [month, count] : months) by_month.cells.push_back({month, count});
+    f.tables.push_back(std::move(by_month));
     f.to_acknowledge = duration_of(to_acknowledge);
     f.to_respond = duration_of(to_respond);
+    f.to_close = duration_of(to_close);
     for (std::size_t s = 0; s < scores.size(); ++s) {
         f.satisfaction_scores.push_back({std::to_string(s + 1), scores[s]});
     }

@@ -22,7 +22,8 @@ class connection;
 }
 
 // Counts of cases by one dimension: "type", "category", "region", "language", "sex",
-// "age_group", "channel", "status" or "week" (ISO week of opening, "2026-W48"). A case without
+// "age_group", "channel", "status", "week" (ISO week of opening, "2026-W48") or "month"
+// (month of opening, "2026-11"). A case without
 // a value (a region not given, sex not asked or "prefer not to say") counts under "not_given".
 // Cells in key order.
 struct count_table {
@@ -50,6 +51,7 @@ struct report_figures {
     std::vector<count_table> tables;  // in the order listed above
     duration_figure to_acknowledge;   // acknowledged_at - opened_at
     duration_figure to_respond;       // responded_at - opened_at (first answer to the person)
+    duration_figure to_close;         // closed_at - opened_at (cases closed now)
     // Answered by the due date, among cases answered or whose due date has passed.
     share_figure answered_within_target;
     // Acknowledged by the acknowledgement target, among cases acknowledged or past that target.

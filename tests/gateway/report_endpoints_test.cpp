@@ -142,6 +142,11 @@ TEST_CASE("report query: each bad parameter is named") {
     CHECK(messages::to_unix_ms(*req.cases.opened_from) == 1'793'491'200'000);  // 2026-11-01
     CHECK(messages::to_unix_ms(*req.cases.opened_to) == 1'796'083'200'000);    // 2026-12-01
     CHECK(read_report_query("region=li%6da", cfg, all).cases.region == "lima");
+    const report_request exact =
+        read_report_query("from=2026-11-01T10:00:00Z&to=2026-11-02T00:00:00Z", cfg, all);
+    REQUIRE(exact.error_status == 0);
+    CHECK(messages::to_unix_ms(*exact.cases.opened_from) == 1'793'491'200'000 + 36'000'000);
+    CHECK(messages::to_unix_ms(*exact.cases.opened_to) == 1'793'491'200'000 + 86'400'000);
 }
 
 TEST_CASE("report scope by role") {
@@ -187,6 +192,9 @@ TEST_CASE("summary: figures, suppression, the sensitive line and role isolation"
     CHECK(cell_of(doc["by"]["region"], "cusco")["count"].is_null());  // complementary
     CHECK(cell_of(doc["by"]["category"], "sea").is_null());
     CHECK(doc["time_to_acknowledge"]["median_hours"] == 2.0);
+    CHECK(cell_of(doc["by"]["month"], "2026-11")["count"] == 17);
+    CHECK(doc["time_to_close"]["cases"] == 0);  // nothing closed: no figure, nothing to hide
+    CHECK(doc["time_to_close"]["median_hours"].is_null());
     CHECK(doc["acknowledged_within_target"]["share"] == 1.0);
     CHECK(doc["satisfaction"]["average"].is_null());
     CHECK(res.body().find("SECRETO") == std::string::npos);

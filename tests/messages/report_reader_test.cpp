@@ -39,7 +39,8 @@ const count_table& table_of(const report_figures& f, const std::string& dim) {
 
 // Organisation "a": 17 ordinary cases (regions lima 8, cusco 6, piura 3) and one sensitive
 // case; organisation "b": 2 cases. Case i of "a" is acknowledged i+1 hours after opening
-// (i < 12) and answered i+1 days after (i < 6); case 0 was closed and reopened.
+// (i < 12) and answered i+1 days after (i < 6); case 1 was closed after 3 days; case 0 was
+// closed and reopened.
 struct report_fixture {
     testing::temp_db file;
     report_fixture() {
@@ -64,6 +65,7 @@ struct report_fixture {
             if (i < 12) move_to(c, "acknowledged", c.opened_at + std::chrono::hours{i + 1});
             if (i < 6) move_to(c, "responded", c.opened_at + std::chrono::days{i + 1});
             if (i < 5) c.satisfaction = std::array{5, 4, 4, 3, 5}[static_cast<std::size_t>(i)];
+            if (i == 1) move_to(c, "closed", c.opened_at + std::chrono::days{3});
             if (i == 0) {
                 move_to(c, "closed", c.opened_at + std::chrono::days{2});
                 move_to(c, "reopened", c.opened_at + std::chrono::days{3});
@@ -131,9 +133,10 @@ TEST_CASE("summary figures match the cases created") {
     CHECK(counts_of(f, "language") == std::map<std::string, std::int64_t>{{"ar", 1}, {"es", 16}});
     CHECK(counts_of(f, "status") ==
           std::map<std::string, std::int64_t>{
-              {"acknowledged", 6}, {"new", 5}, {"reopened", 1}, {"responded", 5}});
+              {"acknowledged", 6}, {"closed", 1}, {"new", 5}, {"reopened", 1}, {"responded", 4}});
     CHECK(counts_of(f, "week") ==
           std::map<std::string, std::int64_t>{{"2026-W47", 10}, {"2026-W48", 7}});
+    CHECK(counts_of(f, "month") == std::map<std::string, std::int64_t>{{"2026-11", 17}});
     CHECK(counts_of(f, "channel") == std::map<std::string, std::int64_t>{{"sms", 17}});
     CHECK(counts_of(f, "category") == std::map<std::string, std::int64_t>{{"documentation", 17}});
 
@@ -145,6 +148,9 @@ TEST_CASE("summary figures match the cases created") {
     CHECK(f.to_respond.basis == 6);
     CHECK(f.to_respond.median_ms == 84 * 3'600'000);
     CHECK(f.to_respond.p90_ms == 6 * 86'400'000);
+    // Only case 1 is closed now (case 0 was reopened): 3 days.
+    CHECK(f.to_close.basis == 1);
+    CHECK(f.to_close.median_ms == 3 * 86'400'000);
     // Every due date has passed by `now`: all 17 count; 3 were answered within 3 days.
     CHECK(f.answered_within_target.basis == 17);
     CHECK(f.answered_within_target.hits == 3);
@@ -219,7 +225,7 @@ TEST_CASE("summary: sensitivity, organisation and filters") {
     overdue.organisation = "a";
     overdue.overdue_only = true;
     overdue.now = now;
-    CHECK(reader.summary(overdue, now).total == 12);
+    CHECK(reader.summary(overdue, now).total == 12);  // closed and responded ones are not
 
     case_query nobody;
     nobody.organisation = "c";
