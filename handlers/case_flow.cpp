@@ -121,9 +121,8 @@ void open_case(turn& t, const config::menu_node& node) {
     }
 }
 
-// A later part of the description: within the quiet period of the previous part and not a bare
-// number (a menu choice). Added to the case without a reply; the safe answer if its words make
-// the case sensitive. Returns false for anything else: the flow is over.
+}  // namespace
+
 bool continue_description(turn& t, std::string_view folded) {
     auto& answers = t.state().answers;
     const auto until = messages::from_unix_ms(std::stoll(answers["until"]));
@@ -143,6 +142,8 @@ bool continue_description(turn& t, std::string_view folded) {
         t.in.now + std::chrono::seconds{t.cfg().description_quiet_seconds}));
     return true;
 }
+
+namespace {
 
 void reprompt(turn& t, const config::menu_node& node, const std::string& lead) {
     t.say(joined(lead, "\n", step_prompt(t, node, t.state().step)));
@@ -199,8 +200,7 @@ std::string step_prompt(turn& t, const config::menu_node& node, const std::strin
 
 bool continue_flow(turn& t, const config::menu_node& node, std::string_view folded) {
     const std::string step = t.state().step;
-    if (step == "more") {
-        if (continue_description(t, folded)) return true;
+    if (step == "more") {  // the conversation engine handles this step before the flow
         t.rest();
         return false;
     }

@@ -22,6 +22,12 @@ std::string step_prompt(turn& t, const config::menu_node& node, const std::strin
 // caller then takes them to the start.
 bool continue_flow(turn& t, const config::menu_node& node, std::string_view folded);
 
+// After a case is opened the person stays a moment at step "more": a later SMS within the quiet
+// period of the previous one, and not a bare number (a menu choice), is added to the case
+// without a reply (the safe answer if its words make the case sensitive). Returns false for
+// anything else; the caller then handles the message from the start.
+bool continue_description(turn& t, std::string_view folded);
+
 // Whether a stored state still fits the flow as configured now (a step or category may have
 // been removed since the person started).
 bool flow_state_is_current(const config::config& cfg, const config::menu_node& node,

@@ -4,6 +4,7 @@
 #include "handlers/conversation.hpp"
 
 #include "handlers/case_status.hpp"
+#include "handlers/case_flow.hpp"
 #include "handlers/keywords.hpp"
 #include "handlers/menu_engine.hpp"
 #include "handlers/turn.hpp"
@@ -128,6 +129,10 @@ conversation_result handle_inbound(const conversation_input& in) {
         t.record("contact.notice_given");
     }
 
+    if (t.state().step == "more") {
+        if (!keyword && continue_description(t, folded)) return out;
+        t.rest();  // the description is complete: this message is read from the start
+    }
     if (keyword) {
         act(t, *keyword, folded);
     } else {
