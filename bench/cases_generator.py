@@ -109,7 +109,7 @@ def main():
                 status = "acknowledged"
                 moves.append((acknowledged, "new", "acknowledged"))
                 if rng.random() < 0.8:
-                    responded = opened + int(rng.lognormvariate(1.2, 0.8) * DAY)
+                    responded = acknowledged + int(rng.lognormvariate(0.9, 0.8) * DAY)
                     if responded < now:
                         if rng.random() < 0.15:
                             moves.append((responded - HOUR, status, "referred"))
