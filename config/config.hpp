@@ -162,6 +162,12 @@ struct sensitive_settings {
     localized_text alert;
 };
 
+// The question asked when a case is closed; not asked when `question` is empty.
+struct satisfaction_settings {
+    localized_text question;  // placeholder {reference}: "…case {reference}… Reply 1 to 5"
+    localized_text thanks;
+};
+
 // The officers' API (and later the web desk): its own listener, never the public webhook one.
 struct officers_settings {
     std::string listen = "127.0.0.1:8081";  // "" = no officers' listener
@@ -278,6 +284,7 @@ struct config {
     std::vector<organisation> organisations;
     std::string default_organisation;  // owns cases from menus that name none
     sensitive_settings sensitive;
+    satisfaction_settings satisfaction;
     officers_settings officers;
     std::vector<sector> sectors;
     std::vector<service> services;

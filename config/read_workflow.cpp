@@ -112,6 +112,15 @@ void read_sensitive(const json& value, reading& r, config& out) {
     o.warn_unknown("fields: keywords, safe_reply, alert, reminder_hours");
 }
 
+void read_satisfaction(const json& value, reading& r, config& out) {
+    object_reader o(value, "/satisfaction", r);
+    if (!o.valid()) return;
+    o.read_localized("question", out.satisfaction.question, presence::required,
+                     text_rules{{}, {"reference"}});
+    o.read_localized("thanks", out.satisfaction.thanks, presence::required);
+    o.warn_unknown("fields: question, thanks");
+}
+
 void check_workflow(reading& r, const config& cfg) {
     bool any_sensitive = !cfg.sensitive.folded.empty();
     for (std::size_t i = 0; i < cfg.categories.size(); ++i) {

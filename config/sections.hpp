@@ -29,6 +29,7 @@ void read_statuses(const json& value, reading& r, config& out);
 void read_organisations(const json& value, reading& r, config& out);
 void read_default_organisation(const json& value, reading& r, config& out);  // after organisations
 void read_sensitive(const json& value, reading& r, config& out);
+void read_satisfaction(const json& value, reading& r, config& out);
 // Once everything is read: safe reply present when anything is sensitive, node organisations.
 void check_workflow(reading& r, const config& cfg);
 

@@ -5,6 +5,7 @@
 #include "gateway/case_desk.hpp"
 
 #include "gateway/focal_alerts.hpp"
+#include "handlers/satisfaction.hpp"
 #include "messages/case_lifecycle.hpp"
 #include "messages/text.hpp"
 
@@ -46,6 +47,34 @@ desk_result record(messages::store& s, const messages::officer& o, case_record& 
     return {desk_outcome::done, "", std::move(c)};
 }
 
+// On closing: the satisfaction question (reference only) to a person who can receive it, who
+// then waits for their rating. Returns the outbox id, 0 when not asked.
+std::int64_t ask_satisfaction(messages::store& s, const config::config& cfg, const case_record& c,
+                              messages::timestamp now) {
+    const std::string& question = config::localize(cfg.satisfaction.question, c.language,
+                                                   cfg.default_language);
+    if (question.empty() || c.satisfaction != 0) return 0;
+    auto person = s.find_contact(c.contact_id);
+    if (!person || person->address.empty() || person->opted_out) return 0;
+    std::string text = question;
+    if (const auto at = text.find("{reference}"); at != std::string::npos) {
+        text.replace(at, 11, c.reference);
+    }
+    messages::outbound_message m;
+    m.contact_id = person->id;
+    m.channel_id = c.channel_id;
+    m.to = person->address;
+    m.text = std::move(text);
+    m.priority = messages::outbound_priority::answer;
+    m.segments = messages::count_sms(m.text).segments;
+    m.created_at = now;
+    m.next_attempt_at = now;
+    const std::int64_t id = s.enqueue(m);
+    person->state = handlers::awaiting_rating(c.reference, now);
+    s.save_contact(*person);
+    return id;
+}
+
 }  // namespace
 
 desk_result read_case_audited(messages::store& s, const config::config&,
@@ -58,7 +87,7 @@ desk_result read_case_audited(messages::store& s, const config::config&,
     return {desk_outcome::done, "", std::move(c)};
 }
 
-desk_result change_status(messages::store& s, const config::config&, const messages::officer& o,
+desk_result change_status(messages::store& s, const config::config& cfg, const messages::officer& o,
                           std::string_view reference, std::string_view to,
                           const case_change& change, messages::timestamp now) {
     if (!messages::is_case_status(to)) {
@@ -72,7 +101,11 @@ desk_result change_status(messages::store& s, const config::config&, const messa
     }
     std::string from = c->status;
     messages::move_to(*c, to, now);
-    return record(s, o, *c, "status", std::move(from), change, json{{"to", std::string(to)}}, now);
+    json detail{{"to", std::string(to)}};
+    if (to == "closed") {
+        if (const auto asked = ask_satisfaction(s, cfg, *c, now)) detail["satisfaction_asked"] = asked;
+    }
+    return record(s, o, *c, "status", std::move(from), change, std::move(detail), now);
 }
 
 desk_result assign(messages::store& s, const config::config&, const messages::officer& o,

@@ -91,6 +91,17 @@ void add_to_case(messages::store& s, const config::config& cfg, const handlers::
     audit(s, now, actor, "case.description_added", "case:" + c->reference, {{"sensitive", flagged}});
 }
 
+// A rating of a closed case, from the person who filed it (a later one replaces it).
+void rate_case(messages::store& s, const handlers::case_rating& rating, std::int64_t contact_id,
+               const std::string& actor, messages::timestamp now) {
+    auto c = s.load_case(rating.reference);
+    if (!c || c->contact_id != contact_id) return;
+    c->satisfaction = rating.score;
+    s.update_case(*c);
+    s.append_case_event({c->id, now, "contact", "rated", c->status, c->status, ""});
+    audit(s, now, actor, "case.rated", "case:" + c->reference, {{"score", rating.score}});
+}
+
 // Consent changes get entries of their own: they are what an auditor looks for first.
 bool is_consent_event(const std::string& e) {
     return e == "contact.opted_out" || e == "contact.opted_in";
@@ -209,6 +220,7 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         if (c.sensitive) open_focal_alert(store, cfg, c, now);
     }
     if (r.added_to_case) add_to_case(store, cfg, *r.added_to_case, actor, now);
+    if (r.rating) rate_case(store, *r.rating, r.contact.id, actor, now);
     // Directory services the person was shown: each one a referral given (DOMAIN.md).
     for (const auto& referral : r.referrals) store.record_service_referral(referral);
     if (!r.referrals.empty()) detail["referrals"] = r.referrals.size();

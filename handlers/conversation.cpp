@@ -6,6 +6,7 @@
 #include "handlers/case_status.hpp"
 #include "handlers/case_flow.hpp"
 #include "handlers/keywords.hpp"
+#include "handlers/satisfaction.hpp"
 #include "handlers/menu_engine.hpp"
 #include "handlers/turn.hpp"
 #include "messages/case_reference.hpp"
@@ -107,8 +108,10 @@ conversation_result handle_inbound(const conversation_input& in) {
            chose_language(in.cfg, in.contact) ? in.contact.language : in.cfg.default_language};
 
     // The config may have changed since the state was stored: start again without a word.
-    if (!state_is_current(in.cfg, t.state())) t.rest();
-    if (idle_too_long(in)) {
+    // A rating comes whenever the person gets to it (within a week), not within the idle timeout.
+    const bool rating = t.state().step == "rating" && rating_state_is_current(t.state(), in.now);
+    if (!rating && !state_is_current(in.cfg, t.state())) t.rest();
+    if (!rating && idle_too_long(in)) {
         // After a long pause nothing is "on screen" any more, not even the menu: a greeting then
         // gets the menu, not "we did not understand".
         if (!at_start(in.cfg, t.state())) t.record("conversation.restarted");
@@ -129,6 +132,10 @@ conversation_result handle_inbound(const conversation_input& in) {
         t.record("contact.notice_given");
     }
 
+    if (t.state().step == "rating") {
+        if (!keyword && take_rating(t, folded)) return out;
+        t.rest();  // not a rating: read from the start
+    }
     if (t.state().step == "more") {
         if (!keyword && continue_description(t, folded)) return out;
         t.rest();  // the description is complete: this message is read from the start

@@ -42,6 +42,12 @@ struct case_addition {
     bool sensitive = false;  // its words made a case that was not sensitive sensitive
 };
 
+// A 1-5 answer to the satisfaction question asked when the case was closed.
+struct case_rating {
+    std::string reference;
+    int score = 0;
+};
+
 struct conversation_result {
     messages::contact contact;  // the new snapshot: state, language, notice, opt-out, last_inbound_at
     std::vector<reply> replies;  // in the order the person should read them
@@ -49,6 +55,7 @@ struct conversation_result {
     // Directory services the person was pointed to (recorded as referrals given).
     std::vector<messages::service_referral> referrals;
     std::optional<case_addition> added_to_case;
+    std::optional<case_rating> rating;
     std::vector<std::string> events;  // audit actions, e.g. "contact.opted_out", "language.changed"
 };
 

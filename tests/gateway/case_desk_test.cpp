@@ -143,3 +143,43 @@ TEST_CASE("flagged sensitive, a case leaves every view but its focal points'; on
           desk_outcome::done);
     CHECK(reader.list_cases(q).size() == 1);
 }
+
+TEST_CASE("closing asks the person's satisfaction (reference only); their 1-5 is the rating") {
+    desk d;
+    auto person = d.person;
+    person.notice_given = true;
+    d.store.save_contact(person);
+    REQUIRE(change_status(d.store, d.cfg, d.lucia, "Q7K-2M4", "closed", {}, d.now).outcome ==
+            desk_outcome::done);
+    {
+        raw_db db{d.file.path()};
+        const std::string question = db.text("SELECT text FROM outbox");
+        CHECK(question.find("Q7K-2M4") != std::string::npos);
+        CHECK(question.find("CPP") == std::string::npos);
+    }
+    const auto waiting = d.store.find_contact(d.person.id);
+    REQUIRE(waiting);
+    CHECK(waiting->state.step == "rating");
+
+    // Hours later (past the conversation timeout) the person answers.
+    d.now += std::chrono::hours{5};
+    auto r = d.send("+51987654321", "4", "SM-RATE");
+    CHECK(r.replies == std::vector<std::string>{d.cfg.satisfaction.thanks.at("es")});
+    CHECK(d.count("SELECT satisfaction FROM cases") == 4);
+    CHECK(d.count("SELECT COUNT(*) FROM case_events WHERE action = 'rated' AND actor = 'contact'") == 1);
+    CHECK(d.audit_count("case.rated") == 1);
+    // Anything else afterwards is an ordinary message.
+    auto next = d.send("+51987654321", "5", "SM-NEXT");
+    CHECK(d.count("SELECT satisfaction FROM cases") == 4);
+    CHECK(next.replies != std::vector<std::string>{d.cfg.satisfaction.thanks.at("es")});
+}
+
+TEST_CASE("a reply that is not a rating is read as an ordinary message") {
+    desk d;
+    REQUIRE(change_status(d.store, d.cfg, d.lucia, "Q7K-2M4", "closed", {}, d.now).outcome ==
+            desk_outcome::done);
+    auto r = d.send("+51987654321", "hola", "SM-HOLA");
+    CHECK(d.count("SELECT satisfaction FROM cases") == 0);
+    CHECK_FALSE(r.replies.empty());
+    CHECK(d.store.find_contact(d.person.id)->state.step != "rating");
+}
