@@ -65,6 +65,7 @@ std::int64_t ask_satisfaction(messages::store& s, const config::config& cfg, con
     m.channel_id = c.channel_id;
     m.to = person->address;
     m.text = std::move(text);
+    m.inbound_id = c.inbound_id;  // about this case: withheld wherever the case is
     m.priority = messages::outbound_priority::answer;
     m.segments = messages::count_sms(m.text).segments;
     m.created_at = now;

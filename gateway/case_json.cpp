@@ -85,6 +85,18 @@ void withhold(std::vector<messages::conversation_entry>& entries,
         m.kind = "withheld";
         m.media_ids.clear();
     }
+    // What we sent in reply to a withheld message (a safe reply, an acknowledgement) or about
+    // such a case (an answer, the satisfaction question) tells as much: withheld too.
+    std::vector<std::int64_t> answered;
+    for (const auto& m : entries)
+        if (m.inbound && m.kind == "withheld") answered.push_back(m.id);
+    for (const auto& c : unseen) answered.push_back(c.inbound_id);
+    for (auto& m : entries) {
+        if (m.inbound || m.in_reply_to == 0) continue;
+        if (std::find(answered.begin(), answered.end(), m.in_reply_to) == answered.end()) continue;
+        m.text.clear();
+        m.kind = "withheld";
+    }
 }
 
 nlohmann::json conversation_json(const std::vector<messages::conversation_entry>& entries) {

@@ -46,6 +46,7 @@ struct conversation_entry {
     std::string status;  // outbound delivery status ("queued", "sent", "delivered", …); inbound ""
     std::int64_t id = 0; // inbound_messages.id or outbox.id
     std::vector<std::int64_t> media_ids;  // inbound attachments (media table ids)
+    std::int64_t in_reply_to = 0;  // outbound: the inbound message it answers (0 = none)
 };
 
 class case_reader {

@@ -138,11 +138,12 @@ std::vector<conversation_entry> sqlite_case_reader::conversation(std::int64_t co
     // The most recent `limit` of both directions, returned oldest first.
     sqlite::query q = db_->prepare(
         "SELECT * FROM ("
-        " SELECT received_at AS at, 1 AS inbound, channel_id, kind, text, '' AS status, id"
+        " SELECT received_at AS at, 1 AS inbound, channel_id, kind, text, '' AS status, id,"
+        " 0 AS in_reply_to"
         "  FROM inbound_messages WHERE contact_id = ?1"
         " UNION ALL"
         " SELECT created_at, 0, channel_id, CASE WHEN template_name != '' THEN 'template' "
-        "  ELSE 'text' END, text, status, id FROM outbox WHERE contact_id = ?1"
+        "  ELSE 'text' END, text, status, id, inbound_id FROM outbox WHERE contact_id = ?1"
         " ORDER BY at DESC, inbound ASC, id DESC LIMIT ?2"
         ") ORDER BY at, inbound DESC, id",
         contact_id, static_cast<std::int64_t>(std::clamp<std::size_t>(limit, 1, 10000)));
@@ -156,6 +157,7 @@ std::vector<conversation_entry> sqlite_case_reader::conversation(std::int64_t co
         e.text = q.text_at(4);
         e.status = q.text_at(5);
         e.id = q.int_at(6);
+        e.in_reply_to = q.int_at(7);
         out.push_back(std::move(e));
     }
     for (auto& e : out) {

@@ -219,6 +219,16 @@ TEST_CASE("a conversation withholds the messages that filed cases the reader may
     ours.inbound = false;
     ours.text = "Gracias por confiar en nosotros";
     entries.push_back(ours);
+    conversation_entry safe_reply = ours;  // the answer to the hidden case's message
+    safe_reply.id = 9;
+    safe_reply.in_reply_to = 3;
+    safe_reply.text = "Solo el equipo de protección verá tu mensaje";
+    entries.push_back(safe_reply);
+    conversation_entry cpp_reply = ours;  // the answer to a case the reader may see
+    cpp_reply.id = 10;
+    cpp_reply.in_reply_to = 4;
+    cpp_reply.text = "Recibimos tu queja";
+    entries.push_back(cpp_reply);
     case_record hidden;
     hidden.inbound_id = 3;
     hidden.description = "Mi pareja me golpea y no sé a quién decirle";
@@ -231,6 +241,9 @@ TEST_CASE("a conversation withholds the messages that filed cases the reader may
     CHECK(entries[3].text == "Mi CPP no llega");
     CHECK(entries[4].text == "4");
     CHECK(entries[5].text == "Gracias por confiar en nosotros");
+    CHECK(entries[6].kind == "withheld");
+    CHECK(entries[6].text.empty());
+    CHECK(entries[7].text == "Recibimos tu queja");
     std::vector<conversation_entry> untouched = {in(1, "Mi pareja me golpea")};
     withhold(untouched, {});
     CHECK(untouched[0].text == "Mi pareja me golpea");
