@@ -8,7 +8,8 @@
 #
 # Environment: BUILD_DIR (default build-cases-bench, Release, tests off), SOURCE_DIR (default
 # this checkout), CONFIG (default $SOURCE_DIR/config/example.json), KEEP_WORK=1 keeps the
-# database and exports in the work directory, DB=path reuses an existing generated database.
+# database and exports in the work directory, DB=path reuses an existing generated database,
+# HTTP=0 skips the last part (the same through the officers' API of a running gateway).
 set -euo pipefail
 
 COUNT=${1:-1000000}
@@ -76,5 +77,29 @@ measure "export admin all (streamed)" export
 measure "export officer $ORG (streamed)" --role aap_officer --organisation "$ORG" export
 measure "export admin all no text" --query include_text=0 export
 measure "export admin all (HTTP, buffered)" export --buffered
+if [ "${HTTP:-1}" = 1 ]; then
+    echo "== the same through the officers' API (GET over loopback, admin token, curl)"
+    command -v curl >/dev/null || { echo "curl is missing: HTTP part skipped"; exit 0; }
+    TOKEN=$("$GW" token --config "$CONFIG" --db "$DB" create --name bench --role admin --organisation "$ORG" --json |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000 TWILIO_AUTH_TOKEN=bench TWILIO_API_BASE=http://127.0.0.1:9 \
+        "$GW" serve --config "$CONFIG" --db "$DB" --listen 127.0.0.1:0 --officers-listen 127.0.0.1:0 >"$WORK/serve.log" 2>&1 &
+    SERVE_PID=$!
+    for _ in $(seq 100); do grep -q officers_listening "$WORK/serve.log" && break; sleep 0.1; done
+    ADDR=$(grep officers_listening "$WORK/serve.log" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["address"])')
+    echo "gateway RSS at start: $(awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' /proc/$SERVE_PID/status)"
+    http_get() {  # NAME PATH
+        for ((r = 1; r <= RUNS; r++)); do
+            curl -s -o "$WORK/out" -H "Authorization: Bearer $TOKEN" \
+                -w "HTTP $1 run $r: %{http_code} %{time_total} s  %{size_download} bytes" "http://$ADDR$2"
+            echo "  gateway peak RSS so far $(awk '/VmHWM/ {printf "%.1f MB", $2 / 1024}' /proc/$SERVE_PID/status)"
+        done
+    }
+    http_get "summary all" /api/v1/summary
+    http_get "summary $ORG" "/api/v1/summary?organisation=$ORG"
+    http_get "export $ORG no text" "/api/v1/export.csv?organisation=$ORG&include_text=0"
+    http_get "export all" /api/v1/export.csv
+    kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "output in $OUT_DIR"
