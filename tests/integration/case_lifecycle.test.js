@@ -2,8 +2,8 @@
 // Issue 4's main story end to end, over real loopback HTTP: a complaint filed by SMS through the
 // example config's menus (its description in two SMS), worked by an AAP officer through the
 // officers' API (read, acknowledge, refer with consent, answer), looked up with STATUS, sensitive
-// complaints kept for the protection focal point (safe reply first, alert SMS without the story).
-// Every step is checked at the fake Twilio and in the SQLite file.
+// complaints kept for the protection focal point (safe reply first, alert SMS without the story),
+// then closed and rated. Every step is checked at the fake Twilio and in the SQLite file.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -299,4 +299,28 @@ test('6. sensitive complaints: safe reply first at safety priority, focal point 
     assert.equal(Number(gw.db.one(`select alerts_sent from sensitive_alerts where case_id = ${s.row.id}`).alerts_sent), 1);
   }
   assert.equal(fake.sent_to(cfg.organisations[0].focal_points[1].address).length, 0, 'the backup only on escalation');
+});
+
+test('7. closing asks the person for a rating (reference only); a reply 1-5 is recorded and thanked', async () => {
+  const ref = story.reference;
+  const sent_before = fake.sent_to(story.number).length;
+  const closed = await officers('POST', `/api/v1/cases/${ref}/status`, { token: tokens.officer, body: { status: 'closed' } });
+  assert.equal(closed.status, 200, closed.text);
+  assert.equal(closed.json.case.status, 'closed');
+  const lang = story.row.language || T.default_language;
+  const question = fill(T.pick(cfg.satisfaction.question, lang), { reference: ref });
+  const asked = await h.wait_for(() => fake.sent_to(story.number).slice(sent_before).find((m) => m.body === question), 15000, 'the satisfaction question at the fake');
+  assert.ok(!asked.body.includes(parts[0]) && !asked.body.includes(answer_text), 'the question carries the reference only');
+  let c = gw.db.one(`select * from cases where id = ${story.row.id}`);
+  assert.equal(c.status, 'closed');
+  assert.ok(c.closed_at > 0);
+  assert.equal(Number(c.satisfaction), 0);
+
+  const r = await h.person(gw, fake, story.number, OUR).say('4');
+  assert.deepEqual(r.replies, [T.pick(cfg.satisfaction.thanks, lang)]);
+  c = gw.db.one(`select * from cases where id = ${story.row.id}`);
+  assert.equal(Number(c.satisfaction), 4);
+  assert.equal(c.status, 'closed', 'a rating changes no status');
+  const page = await officers('GET', `/api/v1/cases/${ref}`, { token: tokens.officer });
+  assert.equal(page.json.case.satisfaction, 4);
 });
