@@ -139,8 +139,12 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
     const bool is_directory = known_type && node.kind == node_kind::directory;
     auto misplaced = [&](std::string_view key, const char* used_by) {
         if (!known_type || o.find(key) == nullptr) return false;
-        o.warning(key, "'" + std::string(key) + "' is only used by " + used_by + " nodes; this " +
-                           type_name + " node ignores it");
+        // Appended piece by piece: GCC 12 -O2 misreads the chained operator+ (-Wrestrict).
+        std::string message = "'";
+        message.append(key);
+        message.append("' is only used by ").append(used_by).append(" nodes; this ");
+        message.append(type_name).append(" node ignores it");
+        o.warning(key, std::move(message));
         return true;
     };
 

@@ -78,7 +78,7 @@ std::string alert_time(messages::timestamp t) {
     const auto days = std::chrono::floor<std::chrono::days>(t);
     const std::chrono::year_month_day ymd{days};
     const std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::minutes>(t - days)};
-    char out[32];
+    char out[64];  // room for any year the type can hold (-Wformat-truncation)
     std::snprintf(out, sizeof out, "%04d-%02u-%02u %02ld:%02ld UTC", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()));
