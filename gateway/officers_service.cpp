@@ -169,6 +169,18 @@ net::awaitable<http_response> officers_service::route(const http_request& req,
                            : export_answer(database_path_, cfg_, o, query, now);
         };
         auto res = co_await report(figures);
+        if (res.result_int() == 200) {
+            // Reports are reads of many cases: audited like a case page (filters, never contents).
+            nlohmann::json detail{{"role", std::string(messages::role_name(o.what))},
+                                  {"query", query},
+                                  {"bytes", res.body().size()}};
+            const auto failed = co_await writer_.run([&](messages::store& s) {
+                s.append_audit({messages::system_now(), o.actor(),
+                                summary ? "report.summary" : "cases.exported", "report",
+                                detail.dump()});
+            });
+            if (failed) co_return refusal(req, 500, "internal error");
+        }
         res.version(req.version());
         res.keep_alive(req.keep_alive());
         res.set(http::field::cache_control, "no-store");

@@ -256,6 +256,13 @@ test('export: CSV with the HXL row, column by column; formula escaped, number re
   assert.ok(!n2.includes('description'));
   assert.equal(r2.length, 8);
   assert.ok(!shareable.text.includes('caso '));
+
+  // Every export is audited with who took it and its filters, nothing of its contents.
+  const audited = gw.db.query("select actor, detail from audit_log where action = 'cases.exported'");
+  assert.ok(audited.length >= 2);
+  assert.ok(audited.every((a) => a.actor === 'officer:officer'));
+  assert.ok(audited.some((a) => JSON.parse(a.detail).query === 'include_text=0&region=lima'));
+  assert.ok(audited.every((a) => !a.detail.includes('caso ')));
 });
 
 test('cwc-gateway report gives the operator the same figures', async () => {
