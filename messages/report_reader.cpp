@@ -5,6 +5,7 @@
 
 #include "messages/case_lifecycle.hpp"
 #include "messages/sqlite_case_columns.hpp"
+#include "messages/sqlite_case_filter.hpp"
 #include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_schema.hpp"
 #include "messages/store.hpp"
@@ -19,67 +20,6 @@
 
 namespace cwc::messages {
 namespace {
-
-// A bound value: text, or a number when `is_number` (no std::variant: GCC 12 at -O2 warns
-// about it with -Wmaybe-uninitialized).
-struct bound {
-    bool is_number = false;
-    std::int64_t number = 0;
-    std::string text;
-    bound(std::int64_t n) : is_number{true}, number{n} {}  // NOLINT: implicit on purpose
-    bound(std::string t) : text{std::move(t)} {}           // NOLINT
-};
-
-// " AND ..." conditions with their values bound in ?N order (never spliced into the SQL).
-struct where_clause {
-    std::string sql;
-    std::vector<bound> values;
-
-    void add(const std::string& condition, bound value) {
-        values.push_back(std::move(value));
-        sql += " AND ";
-        sql += condition;
-        sql += std::to_string(values.size());
-    }
-    void bind_to(sqlite::query& q) const {
-        int index = 0;
-        for (const auto& v : values) {
-            ++index;
-            if (v.is_number) {
-                q.bind(index, v.number);
-            } else {
-                q.bind(index, std::string_view{v.text});
-            }
-        }
-    }
-};
-
-// The filters of the officers' case list, sensitivity aside (each caller decides it).
-where_clause filters(const case_query& q) {
-    where_clause w;
-    if (!q.organisation.empty()) w.add("c.organisation = ?", q.organisation);
-    if (!q.type.empty()) w.add("c.type = ?", q.type);
-    if (!q.category.empty()) w.add("c.category = ?", q.category);
-    if (!q.status.empty()) w.add("c.status = ?", q.status);
-    if (!q.region.empty()) w.add("c.region = ?", q.region);
-    if (!q.language.empty()) w.add("c.language = ?", q.language);
-    if (!q.channel.empty()) w.add("c.channel_id = ?", q.channel);
-    if (q.opened_from) w.add("c.opened_at >= ?", to_unix_ms(*q.opened_from));
-    if (q.opened_to) w.add("c.opened_at < ?", to_unix_ms(*q.opened_to));
-    if (q.overdue_only) {
-        // is_overdue() in SQL, `now` bound once and used twice.
-        w.values.push_back(to_unix_ms(q.now));
-        std::string now = "?";
-        now += std::to_string(w.values.size());
-        w.sql += " AND c.status NOT IN ('closed', 'responded') AND (c.due_at < ";
-        w.sql += now;
-        w.sql += " OR (c.acknowledged_at = 0 AND c.acknowledge_due_at != 0 AND "
-                 "c.acknowledge_due_at < ";
-        w.sql += now;
-        w.sql += "))";
-    }
-    return w;
-}
 
 constexpr std::array<const char*, 8> row_dimensions = {
     "type", "category", "region", "language", "sex", "age_group", "channel", "status"};
@@ -171,7 +111,7 @@ report_reader::report_reader(const std::string& database_path)
 report_reader::~report_reader() = default;
 
 report_figures report_reader::summary(const case_query& q, timestamp now) {
-    where_clause w = filters(q);
+    sqlite::where_clause w = sqlite::case_filters(q);  // sensitivity is decided below
     if (q.sensitive == sensitivity::only) w.sql += " AND c.sensitive = 1";
     sqlite::query rows = db_->prepare(
         "SELECT c.type, c.category, c.region, c.language, c.sex, c.age_group, c.channel_id, "
@@ -250,7 +190,7 @@ report_figures report_reader::summary(const case_query& q, timestamp now) {
 
 std::size_t report_reader::for_each_case(const case_query& q, timestamp now,
                                          const std::function<void(const case_row&)>& visit) {
-    const where_clause w = filters(q);
+    const sqlite::where_clause w = sqlite::case_filters(q);  // sensitivity is decided below
     sqlite::query rows = db_->prepare(std::string("SELECT ") + sqlite::case_columns +
                                       ", ct.pseudonym FROM cases c LEFT JOIN contacts ct ON "
                                       "ct.id = c.contact_id WHERE c.sensitive = 0" +

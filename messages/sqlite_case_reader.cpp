@@ -5,71 +5,26 @@
 
 #include "messages/case_lifecycle.hpp"
 #include "messages/sqlite_case_columns.hpp"
+#include "messages/sqlite_case_filter.hpp"
 #include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_schema.hpp"
 #include "messages/store.hpp"
 
 #include <algorithm>
-#include <variant>
 
 namespace cwc::messages {
 namespace {
 
-using bound = std::variant<std::int64_t, std::string>;
-
-// " AND ..." conditions with their values, in ?N order.
-struct where_clause {
-    std::string sql;
-    std::vector<bound> values;
-
-    void add(const std::string& condition_with_placeholder, bound value) {
-        values.push_back(std::move(value));
-        std::string c = condition_with_placeholder;
-        const std::string n = "?" + std::to_string(values.size());
-        for (std::size_t at = c.find('?'); at != std::string::npos; at = c.find('?', at + n.size())) {
-            c.replace(at, 1, n);
-        }
-        sql += " AND " + c;
-    }
-};
-
-where_clause filters(const case_query& q, bool with_paging) {
-    where_clause w;
-    if (!q.organisation.empty()) w.add("c.organisation = ?", q.organisation);
+// The shared filters, then the sensitivity asked for and the page.
+sqlite::where_clause filters(const case_query& q, bool with_paging) {
+    sqlite::where_clause w = sqlite::case_filters(q);
     switch (q.sensitive) {
         case sensitivity::exclude: w.sql += " AND c.sensitive = 0"; break;
         case sensitivity::only: w.sql += " AND c.sensitive = 1"; break;
         case sensitivity::include: break;
     }
-    if (!q.type.empty()) w.add("c.type = ?", q.type);
-    if (!q.category.empty()) w.add("c.category = ?", q.category);
-    if (!q.status.empty()) w.add("c.status = ?", q.status);
-    if (!q.region.empty()) w.add("c.region = ?", q.region);
-    if (!q.language.empty()) w.add("c.language = ?", q.language);
-    if (!q.channel.empty()) w.add("c.channel_id = ?", q.channel);
-    if (q.opened_from) w.add("c.opened_at >= ?", to_unix_ms(*q.opened_from));
-    if (q.opened_to) w.add("c.opened_at < ?", to_unix_ms(*q.opened_to));
-    if (q.overdue_only) {
-        // The same rule as is_overdue(), in SQL.
-        w.add("c.status NOT IN ('closed', 'responded') AND (c.due_at < ? OR (c.acknowledged_at = 0 "
-              "AND c.acknowledge_due_at != 0 AND c.acknowledge_due_at < ?))",
-              to_unix_ms(q.now));
-    }
     if (with_paging && q.before_id > 0) w.add("c.id < ?", q.before_id);
-    if (q.contact_id > 0) w.add("c.contact_id = ?", q.contact_id);
     return w;
-}
-
-void bind_all(sqlite::query& query, const std::vector<bound>& values) {
-    int index = 0;
-    for (const auto& v : values) {
-        ++index;
-        if (const auto* i = std::get_if<std::int64_t>(&v)) {
-            query.bind(index, *i);
-        } else {
-            query.bind(index, std::get<std::string>(v));
-        }
-    }
 }
 
 case_row row_from(const sqlite::query& q, timestamp now) {
@@ -97,20 +52,20 @@ sqlite_case_reader::sqlite_case_reader(const std::string& path)
 sqlite_case_reader::~sqlite_case_reader() = default;
 
 std::vector<case_row> sqlite_case_reader::list_cases(const case_query& q) {
-    where_clause w = filters(q, true);
+    sqlite::where_clause w = filters(q, true);
     const std::size_t limit = std::clamp<std::size_t>(q.limit, 1, 1000);
     sqlite::query query = db_->prepare(select_rows + " WHERE 1 = 1" + w.sql +
                                        " ORDER BY c.id DESC LIMIT " + std::to_string(limit));
-    bind_all(query, w.values);
+    w.bind_to(query);
     std::vector<case_row> out;
     while (query.step()) out.push_back(row_from(query, q.now));
     return out;
 }
 
 std::size_t sqlite_case_reader::count_cases(const case_query& q) {
-    where_clause w = filters(q, false);
+    sqlite::where_clause w = filters(q, false);
     sqlite::query query = db_->prepare("SELECT COUNT(*) FROM cases c WHERE 1 = 1" + w.sql);
-    bind_all(query, w.values);
+    w.bind_to(query);
     return query.step() ? static_cast<std::size_t>(query.int_at(0)) : 0;
 }
 
