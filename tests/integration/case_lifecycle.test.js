@@ -7,7 +7,6 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const http = require('node:http');
 const fake_twilio = require('./fake_twilio');
 const h = require('./harness');
 
@@ -43,28 +42,7 @@ function new_person() {
 const fill = (tmpl, values) => tmpl.replace(/\{([a-z_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 const lang_of = (number) => (gw.db.one(`select language from contacts where address = ${h.sql_string(number)}`) || {}).language || T.default_language;
 
-function officers(method, path, { token, body } = {}) {
-  const url = new URL(path, gw.officers_url);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers = { authorization: `Bearer ${token}` };
-  if (payload !== undefined) { headers['content-type'] = 'application/json'; headers['content-length'] = Buffer.byteLength(payload); }
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(10000, () => req.destroy(new Error(`${method} ${path} timed out`)));
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
-}
+const officers = (method, path, opts) => h.api_request(gw.officers_url, method, path, opts);
 
 async function make_token(name, role) {
   const r = await h.run_command(['token', '--config', gw.config, '--db', gw.db_file, 'create', '--name', name, '--role', role, '--organisation', 'red_cbo', '--json']);

@@ -294,8 +294,35 @@ function template_parts(template) {
   return template.split(/\{[a-z_]+\}/).map((s) => s.trim()).filter((s) => s.length >= 3);
 }
 
+// One JSON request to a listener (the officers' API): optional Bearer token and JSON body;
+// `from` picks the client's loopback address (failed attempts are counted per address).
+// Resolves {status, headers, text, json} (json undefined when the body is not JSON).
+function api_request(base, method, path, { token, body, from = '127.0.0.1', headers = {} } = {}) {
+  const url = new URL(path, base);
+  const payload = body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body));
+  const all = { ...headers };
+  if (token) all.authorization = `Bearer ${token}`;
+  if (payload !== undefined) { all['content-type'] = 'application/json'; all['content-length'] = Buffer.byteLength(payload); }
+  return new Promise((resolve, reject) => {
+    const req = require('node:http').request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers: all, localAddress: from }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json;
+        try { json = JSON.parse(text); } catch { json = undefined; }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(10000, () => req.destroy(new Error(`${method} ${path} timed out`)));
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
 module.exports = {
   SOURCE_DIR, GATEWAY_BIN, EXAMPLE_CONFIG, XML_EMPTY_RESPONSE, REFERENCE_RE, FINAL_OUTBOX,
   wait_for, waitFor: wait_for, make_tmpdir, load_config, write_config, open_db, sql_string, start_gateway,
-  run_command, person, settle_replies, texts_of, template_parts,
+  run_command, person, settle_replies, texts_of, template_parts, api_request,
 };

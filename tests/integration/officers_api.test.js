@@ -13,7 +13,6 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
 const fake_twilio = require('./fake_twilio');
 const h = require('./harness');
 
@@ -37,30 +36,7 @@ function new_person() {
   return h.person(gw, fake, number, OUR);
 }
 
-// One request to a listener; `from` picks the client's loopback address (failures count per address).
-function api(base, method, path, { token, body, from = '127.0.0.1', headers = {} } = {}) {
-  const url = new URL(path, base);
-  const payload = body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body));
-  const all = { ...headers };
-  if (token) all.authorization = `Bearer ${token}`;
-  if (payload !== undefined) { all['content-type'] = 'application/json'; all['content-length'] = Buffer.byteLength(payload); }
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers: all, localAddress: from }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(10000, () => req.destroy(new Error(`${method} ${path} timed out`)));
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
-}
+const api = h.api_request;
 const officers = (method, path, opts) => api(gw.officers_url, method, path, opts);
 
 async function token_cli(args) {

