@@ -96,6 +96,8 @@ json summary_document(const report_figures& f, const report_request& request,
     doc["acknowledged_within_target"] =
         share_json(f.acknowledged_within_target, threshold, "acknowledged");
     doc["reopened"] = share_json(f.reopened, threshold, "reopened");
+    doc["sensitive_referred_in_time"] =
+        share_json(f.sensitive_referred_in_time, threshold, "referred");
     const bool rated_hidden = messages::figure_suppressed(f.satisfaction.basis, threshold);
     json satisfaction = {
         {"rated", rated_hidden ? json(nullptr) : json(f.satisfaction.basis)},

@@ -117,7 +117,12 @@ report_figures report_reader::summary(const case_query& q, timestamp now) {
         "SELECT c.type, c.category, c.region, c.language, c.sex, c.age_group, c.channel_id, "
         "c.status, c.opened_at, c.due_at, c.acknowledge_due_at, c.acknowledged_at, "
         "c.responded_at, c.satisfaction, c.sensitive, c.id IN (SELECT case_id FROM case_events "
-        "WHERE action = 'status' AND to_status = 'reopened'), c.closed_at FROM cases c "
+        "WHERE action = 'status' AND to_status = 'reopened'), c.closed_at, "
+        // Only sensitive rows pay for these two look-ups (CASE evaluates lazily).
+        "CASE WHEN c.sensitive = 1 THEN (SELECT deadline_at FROM sensitive_alerts a "
+        "WHERE a.case_id = c.id) END, "
+        "CASE WHEN c.sensitive = 1 THEN (SELECT MIN(at) FROM case_events e WHERE e.case_id = "
+        "c.id AND e.action = 'referred') END FROM cases c "
         "WHERE 1 = 1" +
         w.sql);
     w.bind_to(rows);
@@ -156,6 +161,14 @@ report_figures report_reader::summary(const case_query& q, timestamp now) {
             }
         }
         if (rows.int_at(15) != 0) ++f.reopened.hits;
+        if (!rows.is_null(17)) {
+            const std::int64_t deadline = rows.int_at(17);
+            const bool referred = !rows.is_null(18);
+            if (referred || deadline <= now_ms) {
+                ++f.sensitive_referred_in_time.basis;
+                if (referred && rows.int_at(18) <= deadline) ++f.sensitive_referred_in_time.hits;
+            }
+        }
         if (satisfaction >= 1 && satisfaction <= 5) {
             ++f.satisfaction.basis;
             f.satisfaction_sum += satisfaction;

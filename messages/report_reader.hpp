@@ -57,6 +57,9 @@ struct report_figures {
     // Acknowledged by the acknowledgement target, among cases acknowledged or past that target.
     share_figure acknowledged_within_target;
     share_figure reopened;  // cases reopened at least once, among all counted
+    // Sensitive cases counted (focal points' reports only) referred by their deadline, among
+    // those referred or past it (DOMAIN.md: % of sensitive cases referred within deadline).
+    share_figure sensitive_referred_in_time;
     std::int64_t satisfaction_sum = 0;  // over satisfaction.basis rated cases
     share_figure satisfaction;          // hits unused; basis = cases rated 1-5
     std::vector<cell> satisfaction_scores;  // "1" … "5"

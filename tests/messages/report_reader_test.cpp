@@ -259,3 +259,42 @@ TEST_CASE("export rows: never sensitive, oldest first, pseudonymous") {
     all.region = "lima";
     CHECK(reader.for_each_case(all, now, [](const case_row&) {}) == 10);  // 8 of a, 2 of b
 }
+
+TEST_CASE("sensitive cases referred within their deadline, for the focal points' report") {
+    testing::temp_db file;
+    {
+        sqlite_store store{file.path(), "test-key"};
+        const contact person = store.find_or_create_contact("+51999000222", week47);
+        // Referred in time, referred late, not referred and past the deadline, still in time.
+        const std::array<std::optional<std::chrono::hours>, 4> referred_after = {
+            std::chrono::hours{5}, std::chrono::hours{30}, std::nullopt, std::nullopt};
+        for (std::size_t i = 0; i < referred_after.size(); ++i) {
+            case_record c;
+            c.reference = "S" + std::to_string(i);
+            c.contact_id = person.id;
+            c.channel_id = "sms";
+            c.type = "complaint";
+            c.category = "sea";
+            c.organisation = "a";
+            c.sensitive = true;
+            c.opened_at = i == 3 ? now - 2h : week47;
+            c.due_at = c.opened_at + std::chrono::days{7};
+            c.id = store.insert_case(c);
+            store.open_sensitive_alert({c.id, c.reference, "a", "sea", c.opened_at + 24h,
+                                        c.opened_at, 0, false, false});
+            if (referred_after[i]) {
+                store.append_case_event({c.id, c.opened_at + *referred_after[i], "officer:Rosa",
+                                         "referred", "new", "referred", ""});
+            }
+        }
+    }
+    report_reader reader{file.path()};
+    case_query q;
+    q.organisation = "a";
+    q.sensitive = sensitivity::include;
+    const auto f = reader.summary(q, now);
+    CHECK(f.sensitive_referred_in_time.basis == 3);  // the one still within its deadline waits
+    CHECK(f.sensitive_referred_in_time.hits == 1);
+    q.sensitive = sensitivity::exclude;
+    CHECK(reader.summary(q, now).sensitive_referred_in_time.basis == 0);
+}
