@@ -2,6 +2,7 @@
 // questions (sex_options, age_groups), then checks what spans sections once all is read: each
 // service's organisation, directories with nothing to offer, information pages too long for SMS.
 #include "config/formats.hpp"
+#include "config/read_items.hpp"
 #include "config/sections.hpp"
 #include "config/sms_pages.hpp"
 
@@ -16,35 +17,6 @@ namespace {
 
 // A service not verified for this long may have moved or closed: people would be sent to it.
 constexpr int verify_after_days = 180;
-
-// A list of {"id", "name"} items with unique slug ids; read_rest reads what else an item has.
-template <typename Item, typename ReadRest>
-void read_named_items(const json& value, const std::string& path, reading& r,
-                      std::vector<Item>& out, const char* kind, ReadRest read_rest) {
-    const auto* items = read_array(value, path, r.log);
-    if (items == nullptr) return;
-    std::map<std::string, std::string> seen;
-    for (std::size_t i = 0; i < items->size(); ++i) {
-        object_reader o((*items)[i], child_path(path, i), r);
-        if (!o.valid()) continue;
-        Item item;
-        if (o.read_string("id", item.id, presence::required)) {
-            if (!is_slug(item.id)) {
-                o.error("id", "'" + item.id + "' is not a valid " + kind +
-                                  " id: use 1-32 of a-z, 0-9, _ and -");
-            } else if (auto it = seen.find(item.id); it != seen.end()) {
-                o.error("id", std::string(kind) + " id '" + item.id + "' is used twice (also at " +
-                                  it->second + "); ids must be unique");
-            } else {
-                seen[item.id] = o.path_of("id");
-            }
-        }
-        o.read_localized("name", item.name, presence::required);
-        read_rest(o, item);
-        o.warn_unknown();
-        out.push_back(std::move(item));
-    }
-}
 
 // A list of strings, none twice; each one must pass check (which logs at the element's path).
 template <typename Check>
@@ -192,21 +164,21 @@ void check_page_lengths(reading& r, const config& cfg, const std::string& id,
 
 void read_directory(object_reader& root, reading& r, config& out) {
     if (const json* v = root.find("sectors")) {
-        read_named_items(*v, "/sectors", r, out.sectors, "sector", [](object_reader&, sector&) {});
+        read_items(*v, "/sectors", r, out.sectors, "sector", [](object_reader&, sector&) {});
     }
     if (const json* v = root.find("services")) {
         const auto day = today();
-        read_named_items(*v, "/services", r, out.services, "service",
+        read_items(*v, "/services", r, out.services, "service",
                          [&](object_reader& o, service& s) {
                              read_service_fields(o, r, s, out, day);
                          });
     }
     if (const json* v = root.find("sex_options")) {
-        read_named_items(*v, "/sex_options", r, out.sex_options, "sex option",
+        read_items(*v, "/sex_options", r, out.sex_options, "sex option",
                          [](object_reader&, answer_option&) {});
     }
     if (const json* v = root.find("age_groups")) {
-        read_named_items(*v, "/age_groups", r, out.age_groups, "age group",
+        read_items(*v, "/age_groups", r, out.age_groups, "age group",
                          [](object_reader&, answer_option&) {});
     }
 }

@@ -1,11 +1,10 @@
 // The AAP workflow's sections: organisations with their protection focal points, the default
 // owner of cases, how sensitive complaints are recognised and answered. Channels are read
 // before, so a focal point's channel can be checked here.
-#include "config/formats.hpp"
+#include "config/read_items.hpp"
 #include "config/sections.hpp"
 #include "config/text_folding.hpp"
 
-#include <map>
 
 namespace cwc::config {
 namespace {
@@ -39,30 +38,12 @@ void read_focal_points(const json& value, const std::string& path, reading& r,
 }  // namespace
 
 void read_organisations(const json& value, reading& r, config& out) {
-    const auto* items = read_array(value, "/organisations", r.log);
-    if (items == nullptr) return;
-    std::map<std::string, std::string> seen;
-    for (std::size_t i = 0; i < items->size(); ++i) {
-        object_reader o((*items)[i], child_path("/organisations", i), r);
-        if (!o.valid()) continue;
-        organisation org;
-        if (o.read_string("id", org.id, presence::required)) {
-            if (!is_slug(org.id)) {
-                o.error("id", "'" + org.id + "' is not an organisation id: use 1-32 of a-z, 0-9, _ and -");
-            } else if (auto it = seen.find(org.id); it != seen.end()) {
-                o.error("id", "organisation id '" + org.id + "' is used twice (also at " +
-                                  it->second + "); ids must be unique");
-            } else {
-                seen[org.id] = o.path_of("id");
-            }
-        }
-        o.read_localized("name", org.name, presence::required);
-        if (const json* f = o.find("focal_points")) {
-            read_focal_points(*f, o.path_of("focal_points"), r, out, org.focal_points);
-        }
-        o.warn_unknown("fields: id, name, focal_points");
-        out.organisations.push_back(std::move(org));
-    }
+    read_items(value, "/organisations", r, out.organisations, "organisation",
+               [&](object_reader& o, organisation& org) {
+                   if (const json* f = o.find("focal_points")) {
+                       read_focal_points(*f, o.path_of("focal_points"), r, out, org.focal_points);
+                   }
+               });
 }
 
 void read_default_organisation(const json& value, reading& r, config& out) {
