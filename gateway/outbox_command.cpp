@@ -2,14 +2,13 @@
 // letters, rows held by a paused channel, possible duplicates after crashes) and re-queueing of
 // dead letters or single failed messages. Safe while the gateway runs (SQLite WAL); a running
 // dispatcher picks re-queued rows up within a few seconds.
-#include "config/load.hpp"
+#include "gateway/command_context.hpp"
 #include "gateway/commands.hpp"
 #include "gateway/dispatcher.hpp"
 #include "messages/sqlite_store.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
 #include <iomanip>
 #include <ostream>
 
@@ -137,17 +136,10 @@ int requeue(messages::sqlite_store& store, const outbox_options& o, std::ostream
 }  // namespace
 
 int run_outbox(const outbox_options& o, std::ostream& out, std::ostream& err) {
-    auto loaded = config::load_from_file(o.config_file);
-    if (!loaded.value) {
-        for (const auto& e : loaded.errors) err << "config error: " << config::to_string(e) << "\n";
-        return 2;
-    }
-    const auto& cfg = *loaded.value;
-    const auto db_path = o.database.empty() ? cfg.server.database : o.database;
-    if (!std::filesystem::exists(db_path)) {
-        err << "outbox: no database at " << db_path << " (pass --db PATH)\n";
-        return 2;
-    }
+    const auto context = load_command_context(o.config_file, o.database, "outbox", true, err);
+    if (!context) return 2;
+    const config::config& cfg = context->cfg;
+    const std::string& db_path = context->database;
     // The pseudonym key only names new contacts; these commands create none.
     messages::sqlite_store store(db_path, "");
     if (o.action == "status") return show_status(store, o, cfg, db_path, out);

@@ -1,14 +1,13 @@
 // `cwc-gateway report summary|export`: the officers' report endpoints for an operator at the
 // server (and the benchmark): the same filters and role rules, the summary as the API's JSON,
 // the export streamed to a file or stdout in chunks instead of built in memory.
-#include "config/load.hpp"
+#include "gateway/command_context.hpp"
 #include "gateway/commands.hpp"
 #include "gateway/report_endpoints.hpp"
 #include "gateway/report_query.hpp"
 #include "messages/case_export.hpp"
 #include "messages/report_reader.hpp"
 
-#include <filesystem>
 #include <fstream>
 #include <ostream>
 
@@ -54,17 +53,10 @@ int stream_export(const std::string& db_path, const config::config& cfg,
 }  // namespace
 
 int run_report(const report_options& o, std::ostream& out, std::ostream& err) {
-    auto loaded = config::load_from_file(o.config_file);
-    if (!loaded.value) {
-        for (const auto& e : loaded.errors) err << "config error: " << config::to_string(e) << "\n";
-        return 2;
-    }
-    const auto& cfg = *loaded.value;
-    const auto db_path = o.database.empty() ? cfg.server.database : o.database;
-    if (!std::filesystem::exists(db_path)) {
-        err << "report: no database at " << db_path << " (pass --db PATH)\n";
-        return 2;
-    }
+    const auto context = load_command_context(o.config_file, o.database, "report", true, err);
+    if (!context) return 2;
+    const config::config& cfg = context->cfg;
+    const std::string& db_path = context->database;
     const auto what = messages::role_named(o.role);
     if (!what) {
         err << "report: unknown role " << o.role << "\n";

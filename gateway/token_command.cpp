@@ -2,7 +2,7 @@
 // printed once, when it is created; afterwards only its id, holder and times are shown. Safe
 // while the gateway runs (its own SQLite connection); creation and revocation are audited with
 // the operator's login name as the actor.
-#include "config/load.hpp"
+#include "gateway/command_context.hpp"
 #include "gateway/commands.hpp"
 #include "gateway/rfc3339.hpp"
 #include "messages/api_tokens.hpp"
@@ -133,13 +133,10 @@ int revoke(messages::api_tokens& tokens, const token_options& o, std::ostream& o
 }  // namespace
 
 int run_token(const token_options& o, std::ostream& out, std::ostream& err) {
-    auto loaded = config::load_from_file(o.config_file);
-    if (!loaded.value) {
-        for (const auto& e : loaded.errors) err << "config error: " << config::to_string(e) << "\n";
-        return 2;
-    }
-    const auto& cfg = *loaded.value;
-    messages::api_tokens tokens(o.database.empty() ? cfg.server.database : o.database);
+    const auto context = load_command_context(o.config_file, o.database, "token", false, err);
+    if (!context) return 2;
+    const config::config& cfg = context->cfg;
+    messages::api_tokens tokens(context->database);
     if (o.action == "create") return create(tokens, o, cfg, out, err);
     if (o.action == "list") return list(tokens, o, out);
     return revoke(tokens, o, out, err);
