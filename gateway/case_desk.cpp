@@ -6,6 +6,7 @@
 
 #include "gateway/focal_alerts.hpp"
 #include "handlers/satisfaction.hpp"
+#include "handlers/turn.hpp"
 #include "messages/case_lifecycle.hpp"
 #include "messages/text.hpp"
 
@@ -56,10 +57,7 @@ std::int64_t ask_satisfaction(messages::store& s, const config::config& cfg, con
     if (question.empty() || c.satisfaction != 0) return 0;
     auto person = s.find_contact(c.contact_id);
     if (!person || person->address.empty() || person->opted_out) return 0;
-    std::string text = question;
-    if (const auto at = text.find("{reference}"); at != std::string::npos) {
-        text.replace(at, 11, c.reference);
-    }
+    std::string text = handlers::fill(question, {{"reference", c.reference}});
     messages::outbound_message m;
     m.contact_id = person->id;
     m.channel_id = c.channel_id;

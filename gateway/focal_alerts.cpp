@@ -4,6 +4,7 @@
 #include "gateway/focal_alerts.hpp"
 
 #include "gateway/app_log.hpp"
+#include "handlers/turn.hpp"
 #include "messages/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -22,27 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string fill_alert(const std::string& tmpl, const messages::sensitive_alert& a) {
-    std::string out;
-    for (std::size_t i = 0; i < tmpl.size();) {
-        if (tmpl[i] == '{') {
-            const std::size_t close = tmpl.find('}', i);
-            if (close != std::string::npos) {
-                const std::string name = tmpl.substr(i + 1, close - i - 1);
-                if (name == "reference" || name == "code" || name == "deadline") {
-                    out += name == "reference" ? a.reference
-                           : name == "code"    ? a.category
-                                               : alert_time(a.deadline_at);
-                    i = close + 1;
-                    continue;
-                }
-            }
-        }
-        out += tmpl[i++];
-    }
-    return out;
-}
-
 // Queues the alert to the organisation's focal points (backups only when escalating, with the
 // primaries again). Returns how many were alerted.
 std::size_t alert_focal_points(messages::store& s, const config::config& cfg,
@@ -52,8 +32,9 @@ std::size_t alert_focal_points(messages::store& s, const config::config& cfg,
     std::size_t sent = 0;
     for (const auto& fp : org.focal_points) {
         if (fp.backup && !include_backups) continue;
-        const std::string text =
-            fill_alert(config::localize(cfg.sensitive.alert, fp.language, cfg.default_language), a);
+        const std::string text = handlers::fill(
+            config::localize(cfg.sensitive.alert, fp.language, cfg.default_language),
+            {{"reference", a.reference}, {"code", a.category}, {"deadline", alert_time(a.deadline_at)}});
         if (text.empty()) continue;
         const messages::contact staff = s.find_or_create_contact(fp.address, now);
         messages::outbound_message m;
