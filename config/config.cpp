@@ -44,6 +44,7 @@ const organisation* config::find_organisation(const std::string& id) const {
 const service* config::find_service(const std::string& id) const {
     return find_by_id(services, id);
 }
+const topic* config::find_topic(const std::string& id) const { return find_by_id(topics, id); }
 
 const menu_node* config::find_node(const std::string& id) const {
     auto it = nodes.find(id);

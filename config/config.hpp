@@ -85,13 +85,18 @@ struct channel {
     int window_hours = 24;
     std::string fallback_channel;
     std::map<language_code, reengagement_template> reengagement_templates;
+    // WhatsApp: business-initiated conversations the number may open per 24 hours (its messaging
+    // tier: 250, 1000, 10000, 100000); 0 = unlimited. Broadcasts to people outside the window
+    // are spread over days to stay within it.
+    int daily_reach_limit = 0;
 
     // The option's value, "" when unset.
     const std::string& option(const std::string& name) const;
 };
 
 // What a global keyword does; keywords work from any point of a conversation.
-enum class keyword_action { menu, help, stop, start, language, status };
+// subscribe: opens the first subscriptions node (topics a person hears about by broadcast).
+enum class keyword_action { menu, help, stop, start, language, status, subscribe };
 
 struct keyword_set {
     keyword_action action;
@@ -104,6 +109,28 @@ struct keyword_set {
 struct region {
     std::string id;  // admin1 p-code or slug: "lima"
     localized_text name;
+    std::string time_zone;  // IANA zone for broadcasts' quiet hours; "" = broadcasts.time_zone
+};
+
+// A subject people may ask to hear about by broadcast: "health_brigades", "documentation".
+struct topic {
+    std::string id;
+    localized_text name;
+    std::vector<std::string> organisations;  // those that may broadcast on it; empty = every one
+};
+
+// Local hours in which no broadcast message goes out ("21:00" to "08:00" spans midnight).
+struct quiet_hours {
+    int start_minute = 21 * 60;  // minutes after local midnight
+    int end_minute = 8 * 60;     // equal to start_minute: no quiet hours
+};
+
+// Campaign broadcasts (issue 5).
+struct broadcast_settings {
+    std::string time_zone = "America/Lima";  // IANA zone of the audience unless a region names one
+    quiet_hours quiet;
+    // A message within this many hours of a broadcast reaching the person is linked to it.
+    int reply_link_hours = 72;
 };
 
 // IFRC-style feedback types with the time people are promised an answer in.
@@ -199,7 +226,7 @@ struct service {
     int referral_days = 0;          // expected time to an answer after a referral, 0 = unknown
 };
 
-enum class node_kind { menu, text, complaint, feedback, language, status, directory };
+enum class node_kind { menu, text, complaint, feedback, language, status, directory, subscriptions };
 
 struct menu_option {
     localized_text label;
@@ -225,6 +252,9 @@ struct menu_node {
     // directory: the sectors it offers (empty = every sector with an active service); ask_region
     // (true by default there) narrows the services to one region.
     std::vector<std::string> sectors;
+    // subscriptions: the topics offered, each switched on or off by its number (empty = every
+    // topic); ask_region asks where the person wants news for when they have not said.
+    std::vector<std::string> topics;
 };
 
 // Keys of config::texts that the engine needs; validation requires each in every language.
@@ -288,6 +318,8 @@ struct config {
     officers_settings officers;
     std::vector<sector> sectors;
     std::vector<service> services;
+    std::vector<topic> topics;
+    broadcast_settings broadcasts;
     std::map<std::string, menu_node> nodes;         // by id
     std::map<std::string, localized_text> texts;    // by key, see required_texts
     std::map<std::string, localized_text> statuses; // case status id -> plain words for STATUS
@@ -303,6 +335,7 @@ struct config {
     const region* find_region(const std::string& id) const;
     const organisation* find_organisation(const std::string& id) const;
     const service* find_service(const std::string& id) const;
+    const topic* find_topic(const std::string& id) const;
     bool has_language(const std::string& code) const;
     // The text for key in lang, falling back to the default language; empty if unknown.
     const std::string& text(const std::string& key, const language_code& lang) const;

@@ -33,6 +33,8 @@ const char* kind_name(node_kind kind) {
             return "status";
         case node_kind::directory:
             return "directory";
+        case node_kind::subscriptions:
+            return "subscriptions";
     }
     return "unknown";
 }

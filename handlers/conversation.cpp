@@ -95,6 +95,9 @@ void act(turn& t, const keyword_match& match, const std::string& folded) {
         case keyword_action::help:
             t.say(joined(t.text("help"), "\n\n", current_prompt(t)));
             return;
+        case keyword_action::subscribe:  // placeholder until handlers/subscriptions lands
+            t.say(enter_start(t));
+            return;
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "messages/case_record.hpp"
+#include "messages/consent.hpp"
 #include "messages/contact.hpp"
 #include "messages/message.hpp"
 #include "messages/sensitive_alert.hpp"
@@ -56,6 +57,9 @@ struct conversation_result {
     std::vector<messages::service_referral> referrals;
     std::optional<case_addition> added_to_case;
     std::optional<case_rating> rating;
+    // Subscriptions, region and opt-out/in for broadcasts, in order; the gateway applies and
+    // logs each (store::broadcasts().apply_consent) in the message's transaction.
+    std::vector<messages::consent_change> consent;
     std::vector<std::string> events;  // audit actions, e.g. "contact.opted_out", "language.changed"
 };
 

@@ -58,6 +58,8 @@ std::string render(turn& t, const config::menu_node& node) {
         }
         case node_kind::directory:
             return directory_prompt(t, node);
+        case node_kind::subscriptions:  // placeholder until handlers/subscriptions lands
+            return t.local(node.text);
         case node_kind::language: {
             std::vector<std::string> names;
             for (const auto& language : t.cfg().languages) names.push_back(language.name);
@@ -155,6 +157,10 @@ void respond_at(turn& t, const config::menu_node& node, std::string_view folded,
         case node_kind::complaint:
         case node_kind::feedback:
             if (!continue_flow(t, node, folded)) t.say(enter_start(t));
+            return;
+        case node_kind::subscriptions:  // placeholder until handlers/subscriptions lands
+            t.rest();
+            respond(t, folded);
             return;
         case node_kind::directory:
             switch (continue_directory(t, node, folded)) {

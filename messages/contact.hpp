@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace cwc::messages {
 
@@ -26,6 +27,10 @@ struct contact {
     bool opted_out = false;     // STOP: nothing the person did not ask for
     conversation_state state;
     timestamp last_inbound_at{};  // epoch = never wrote
+    // Broadcast consent (messages/consent.hpp): the topics subscribed to, sorted, and the
+    // region they want news for. Loaded with the contact; changed only through consent changes.
+    std::vector<std::string> topics;
+    std::string region;
 };
 
 }  // namespace cwc::messages

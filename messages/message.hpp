@@ -94,6 +94,8 @@ struct outbound_message {
     // approved template goes instead of `text`, which is then empty. Nothing of a case goes in it.
     std::string template_name;
     std::string template_language;  // Meta's code, e.g. "es" or "en_US"
+    std::string template_parameter;  // its one body parameter's text, "" = none
+    std::int64_t broadcast_id = 0;  // the broadcast this row belongs to, 0 = none
 };
 
 // What the dispatcher learnt from one send attempt.

@@ -274,6 +274,73 @@ CREATE TABLE api_tokens (
 CREATE INDEX case_events_reopened ON case_events(case_id)
   WHERE action = 'status' AND to_status = 'reopened';
 )sql"},
+    migration{11, R"sql(
+-- Campaign broadcasts (issue 5). Consent first: who asked to hear about what, where broadcasts
+-- reach them, and every change (never deleted: the proof that nobody was messaged unasked).
+CREATE TABLE subscribers (
+  contact_id INTEGER PRIMARY KEY,
+  channel_id TEXT NOT NULL,         -- the channel they subscribed on: broadcasts reach them there
+  region TEXT NOT NULL DEFAULT '',  -- where they want news for; '' = not said
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE subscriptions (
+  contact_id INTEGER NOT NULL,
+  topic TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  PRIMARY KEY (contact_id, topic)
+) WITHOUT ROWID;
+CREATE INDEX subscriptions_topic ON subscriptions(topic, contact_id);
+CREATE TABLE consent_log (
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  action TEXT NOT NULL
+    CHECK (action IN ('subscribed', 'unsubscribed', 'region_set', 'opted_out', 'opted_in')),
+  topic TEXT NOT NULL DEFAULT '',
+  region TEXT NOT NULL DEFAULT '',
+  channel_id TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX consent_log_contact ON consent_log(contact_id, id);
+
+-- Segment, texts and templates are JSON (messages/broadcast.hpp); times epoch ms, 0 = not yet.
+CREATE TABLE broadcasts (
+  id INTEGER PRIMARY KEY,
+  organisation TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  segment_json TEXT NOT NULL,
+  texts_json TEXT NOT NULL,
+  templates_json TEXT NOT NULL DEFAULT '{}',
+  answers_code TEXT NOT NULL DEFAULT '',
+  scheduled_at INTEGER NOT NULL DEFAULT 0,
+  respect_quiet_hours INTEGER NOT NULL DEFAULT 1,
+  status TEXT NOT NULL
+    CHECK (status IN ('draft', 'sending', 'paused', 'completed', 'cancelled')),
+  created_at INTEGER NOT NULL,
+  confirmed_at INTEGER NOT NULL DEFAULT 0,
+  finished_at INTEGER NOT NULL DEFAULT 0,
+  planned INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX broadcasts_organisation ON broadcasts(organisation, id);
+
+-- A broadcast's rows are ordinary outbox rows (priority 3) that also know their broadcast;
+-- 'paused' and 'cancelled' are statuses only broadcast rows take. The partial index costs
+-- nothing to replies (broadcast_id 0).
+ALTER TABLE outbox ADD COLUMN broadcast_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN template_parameter TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_broadcast ON outbox(broadcast_id, status) WHERE broadcast_id > 0;
+CREATE INDEX outbox_broadcast_contact ON outbox(contact_id, id) WHERE broadcast_id > 0;
+
+-- Messages that answered a broadcast (the person wrote after it reached them).
+CREATE TABLE broadcast_replies (
+  inbound_id INTEGER PRIMARY KEY,
+  broadcast_id INTEGER NOT NULL,
+  contact_id INTEGER NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX broadcast_replies_broadcast ON broadcast_replies(broadcast_id);
+)sql"},
 };
 
 int current_version(connection& db) {

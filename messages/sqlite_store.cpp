@@ -2,6 +2,7 @@
 // probe, contacts and inbound messages. The outbox, cases and audit chain live in
 // sqlite_outbox.cpp, sqlite_cases.cpp and sqlite_audit.cpp.
 #include "messages/sqlite_store.hpp"
+#include "messages/sqlite_broadcast_book.hpp"
 
 #include "messages/pseudonym.hpp"
 #include "messages/sqlite_connection.hpp"
@@ -102,7 +103,10 @@ sqlite_store::sqlite_store(const std::string& path, std::string pseudonym_key, s
     // writer each time, and copies each page once however often the batches rewrote it.
     db_->exec("PRAGMA wal_autocheckpoint = 4000");
     sqlite::migrate(*db_, system_now(), access == sqlite_access::read_only);
+    broadcasts_ = std::make_unique<sqlite_broadcast_book>(*db_);
 }
+
+broadcast_book& sqlite_store::broadcasts() { return *broadcasts_; }
 
 sqlite_store::~sqlite_store() {
     if (wal_fd_ >= 0) ::close(wal_fd_);

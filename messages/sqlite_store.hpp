@@ -108,6 +108,7 @@ class sqlite_store final : public store {
     std::int64_t quarantine(std::string_view channel_id, std::string_view reason,
                             std::string_view raw_body, timestamp now) override;
     void probe_writable() override;
+    broadcast_book& broadcasts() override;
 
     std::optional<case_summary> find_case(std::string_view reference) override;
     std::optional<case_record> load_case(std::string_view reference) override;
@@ -136,6 +137,7 @@ class sqlite_store final : public store {
 
   private:
     std::unique_ptr<sqlite::connection> db_;
+    std::unique_ptr<broadcast_book> broadcasts_;  // on db_
     std::string pseudonym_key_;
     std::uint64_t enqueued_ = 0;
     std::string wal_path_;  // set by defer_sync(); "" = commits sync themselves

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "messages/audit.hpp"
+#include "messages/broadcast_book.hpp"
 #include "messages/case_record.hpp"
 #include "messages/contact.hpp"
 #include "messages/media.hpp"
@@ -203,6 +204,9 @@ public:
     // received_at, reason, body) for an operator, so the provider can be answered 2xx.
     virtual std::int64_t quarantine(std::string_view channel_id, std::string_view reason,
                                     std::string_view raw_body, timestamp now) = 0;
+
+    // --- consent and broadcasts, in the same transaction as the rest of the unit
+    virtual broadcast_book& broadcasts() = 0;
 
     // --- health: a real write that is rolled back; throws store_error if the store refuses it
     virtual void probe_writable() = 0;

@@ -5,7 +5,7 @@ set -euo pipefail
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PKGS=(cmake make g++ pkg-config ca-certificates openssl curl sqlite3
       libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
-      libspdlog-dev libcli11-dev doctest-dev)
+      libspdlog-dev libcli11-dev doctest-dev libhowardhinnant-date-dev)
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev tmux procps iproute2 kannel kannel-extras)
 fi

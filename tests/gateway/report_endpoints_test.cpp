@@ -42,7 +42,7 @@ config::config report_config() {
         cat.sensitive = std::string_view{c} == "sea";
         cfg.categories.push_back(cat);
     }
-    for (const char* r : {"lima", "cusco", "piura"}) cfg.regions.push_back({r, {{"es", r}}});
+    for (const char* r : {"lima", "cusco", "piura"}) cfg.regions.push_back({r, {{"es", r}}, ""});
     for (const char* o : {"a", "b"}) {
         config::organisation org;
         org.id = o;

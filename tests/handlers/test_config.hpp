@@ -38,7 +38,7 @@ inline config::config make_config() {
         {keyword_action::language, {{"es", {"IDIOMA"}}, {"en", {"LANGUAGE"}}}, {}},
         {keyword_action::help, {{"es", {"AYUDA"}}, {"en", {"HELP"}}}, {}},
     };
-    c.regions = {{"lima", lt("Lima", "Lima")}, {"tumbes", lt("Tumbes", "Tumbes")}};
+    c.regions = {{"lima", lt("Lima", "Lima"), ""}, {"tumbes", lt("Tumbes", "Tumbes"), ""}};
     c.case_types = {
         {"complaint", lt("Queja", "Complaint"), 24, 7,
          lt("Recibimos su queja. Referencia: {reference}. Le responderemos en {days} días.",
