@@ -24,7 +24,8 @@ constexpr std::string_view in_turn =
 constexpr std::string_view outbound_columns =
     "SELECT id, contact_id, channel_id, to_address, text, priority, solicited, inbound_id, "
     "segments, status, attempts, created_at, next_attempt_at, provider_message_id, error_code, "
-    "menu_json, reply_token, template_name, template_language FROM outbox ";
+    "menu_json, reply_token, template_name, template_language, template_parameter, broadcast_id "
+    "FROM outbox ";
 
 outbound_status status_from_text(const std::string& text) {
     // 'unknown' exists only in the store: a send a crash interrupted, to the rest of the code
@@ -32,6 +33,10 @@ outbound_status status_from_text(const std::string& text) {
     if (text == "unknown") return outbound_status::sending;
     // 'held': waiting for the person to open WhatsApp's window again; to the code, still queued.
     if (text == "held") return outbound_status::queued;
+    // A broadcast's rows only: 'paused' waits for the broadcast to resume; 'cancelled' will
+    // never be sent (the broadcast was cancelled, or the person withdrew consent).
+    if (text == "paused") return outbound_status::queued;
+    if (text == "cancelled") return outbound_status::failed;
     const auto s = parse_outbound_status(text);
     if (!s) throw store_error("sqlite: outbox row with unknown status '" + text + "'");
     return *s;
@@ -58,6 +63,8 @@ outbound_message outbound_from_row(const query& q) {
     m.reply_token = q.text_at(16);
     m.template_name = q.text_at(17);
     m.template_language = q.text_at(18);
+    m.template_parameter = q.text_at(19);
+    m.broadcast_id = q.int_at(20);
     return m;
 }
 
@@ -97,11 +104,13 @@ std::int64_t sqlite_store::enqueue(const outbound_message& m) {
     db_->prepare(
            "INSERT INTO outbox (contact_id, channel_id, to_address, text, priority, solicited, "
            "inbound_id, segments, status, attempts, created_at, next_attempt_at, updated_at, "
-           "menu_json, reply_token, template_name, template_language) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?10, ?9, ?11, ?12, ?13, ?14)",
+           "menu_json, reply_token, template_name, template_language, template_parameter, "
+           "broadcast_id) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?10, ?9, ?11, ?12, ?13, ?14, "
+           "?15, ?16)",
            m.contact_id, m.channel_id, m.to, m.text, static_cast<int>(m.priority), m.solicited,
            m.inbound_id, m.segments, created, next, menu_to_json(m.menu), m.reply_token,
-           m.template_name, m.template_language)
+           m.template_name, m.template_language, m.template_parameter, m.broadcast_id)
         .run();
     ++enqueued_;
     return db_->last_insert_id();
