@@ -287,6 +287,15 @@ inline constexpr const char* optional_texts[] = {
                          // {documents} {eligibility} {cost} {languages}
     "choose_sex",        // prompt above the sex options (flows with ask_sex)
     "choose_age_group",  // prompt above the age groups (flows with ask_age_group)
+    // subscriptions nodes (broadcast topics):
+    "choose_topics",       // above the numbered topics: a number switches one on or off
+    "topic_on",            // a topic's line when subscribed; placeholder {topic}
+    "topic_off",           // a topic's line when not; placeholder {topic}
+    "subscribed",          // placeholder {topic}
+    "unsubscribed",        // placeholder {topic}
+    "subscriptions_none",  // after the last topic is switched off: no news any more
+    "choose_news_region",  // first subscription of a person who never said their region
+    "news_region_set",     // placeholder {region}
 };
 
 // One answer of an optional demographic question: "female", "18-24".

@@ -46,7 +46,8 @@ std::set<std::string> reachable_nodes(const config& cfg) {
     std::deque<std::string> queue{cfg.start_node};
     for (const auto& [id, node] : cfg.nodes) {
         if ((node.kind == node_kind::language && has_words(cfg, keyword_action::language)) ||
-            (node.kind == node_kind::status && has_words(cfg, keyword_action::status))) {
+            (node.kind == node_kind::status && has_words(cfg, keyword_action::status)) ||
+            (node.kind == node_kind::subscriptions && has_words(cfg, keyword_action::subscribe))) {
             queue.push_back(id);
         }
     }
@@ -90,6 +91,17 @@ void check_cross_references(reading& r, const config& cfg, bool nodes_present) {
                    to->kind == channel_kind::twilio_whatsapp) {
             r.log.error(path, "'" + c.fallback_channel + "' is a WhatsApp channel; the fallback "
                               "for a closed window must be an SMS channel");
+        }
+    }
+    if (has_words(cfg, keyword_action::subscribe) && nodes_present) {
+        bool has_subscriptions = false;
+        for (const auto& [id, node] : cfg.nodes)
+            has_subscriptions = has_subscriptions || node.kind == node_kind::subscriptions;
+        if (!has_subscriptions) {
+            r.log.error("/keywords/subscribe",
+                        "the subscribe keyword opens the topics people choose, but /nodes has no "
+                        "node of type \"subscriptions\"; add one (e.g. as an option of the main "
+                        "menu) or remove the keyword");
         }
     }
     if (has_words(cfg, keyword_action::language) && nodes_present) {

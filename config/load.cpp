@@ -131,6 +131,8 @@ void read_document(const json& document, reading& r, config& cfg) {
     if (const json* v = root.find("default_organisation")) read_default_organisation(*v, r, cfg);
     if (const json* v = root.find("sensitive")) read_sensitive(*v, r, cfg);
     if (const json* v = root.find("satisfaction")) read_satisfaction(*v, r, cfg);
+    if (const json* v = root.find("topics")) read_topics(*v, r, cfg);
+    if (const json* v = root.find("broadcasts")) read_broadcasts(*v, r, cfg);
     read_directory(root, r, cfg);
     const json* nodes = root.require("nodes", "the menus and flows, starting with \"main\"");
     if (nodes != nullptr) read_nodes(*nodes, r, cfg);

@@ -21,7 +21,10 @@ constexpr action_name actions[] = {
     {keyword_action::menu, "menu"},         {keyword_action::help, "help"},
     {keyword_action::stop, "stop"},         {keyword_action::start, "start"},
     {keyword_action::language, "language"}, {keyword_action::status, "status"},
+    {keyword_action::subscribe, "subscribe"},
 };
+// Optional: a deployment without broadcasts has no subscriptions to open.
+constexpr keyword_action optional_actions[] = {keyword_action::subscribe};
 
 // Where a folded keyword was first seen, to name both places in a collision.
 struct keyword_origin {
@@ -118,18 +121,26 @@ void read_keywords(const json& value, reading& r, config& out) {
     if (!o.valid()) return;
     std::map<std::string, keyword_origin> seen;  // folded word -> first place
     for (const auto& a : actions) {
-        const json* words = o.require(a.name,
-                                      "an object of word lists per language, e.g. "
-                                      "{\"es\": [\"ayuda\"], \"en\": [\"help\"]}");
+        const bool optional = std::find(std::begin(optional_actions), std::end(optional_actions),
+                                        a.action) != std::end(optional_actions);
+        const json* words = optional ? o.find(a.name)
+                                     : o.require(a.name,
+                                                 "an object of word lists per language, e.g. "
+                                                 "{\"es\": [\"ayuda\"], \"en\": [\"help\"]}");
+        if (optional && words == nullptr) continue;
         keyword_set set{a.action, {}, {}};
         if (words != nullptr) read_words(*words, o.path_of(a.name), a, r, set, seen);
         out.keywords.push_back(std::move(set));
     }
-    o.warn_unknown("actions: menu, help, stop, start, language, status");
+    o.warn_unknown("actions: menu, help, stop, start, language, status, subscribe");
 }
 
 void read_regions(const json& value, reading& r, config& out) {
-    read_items(value, "/regions", r, out.regions, "region", [](object_reader&, region&) {});
+    read_items(value, "/regions", r, out.regions, "region", [](object_reader& o, region& g) {
+        // Broadcasts' quiet hours are kept in this zone; "" = /broadcasts/time_zone.
+        if (o.read_string("time_zone", g.time_zone, presence::optional))
+            check_time_zone(o, "time_zone", g.time_zone);
+    });
 }
 
 void read_case_types(const json& value, reading& r, config& out) {
@@ -168,6 +179,11 @@ void read_texts(const json& value, reading& r, config& out) {
                   "the gateway sends the required texts and the optional ones in "
                   "config/README.md",
                   {{"status_found", text_rules{{"reference", "status"}, {}}},
+                   {"subscribed", text_rules{{"topic"}, {}}},
+                   {"unsubscribed", text_rules{{"topic"}, {}}},
+                   {"topic_on", text_rules{{"topic"}, {}}},
+                   {"topic_off", text_rules{{"topic"}, {}}},
+                   {"news_region_set", text_rules{{"region"}, {}}},
                    {"directory_entry",
                     text_rules{{"name", "contact"},
                                {"organisation", "hours", "documents", "eligibility", "cost",

@@ -14,7 +14,7 @@ constexpr std::pair<node_kind, const char*> node_kinds[] = {
     {node_kind::menu, "menu"},           {node_kind::text, "text"},
     {node_kind::complaint, "complaint"}, {node_kind::feedback, "feedback"},
     {node_kind::language, "language"},   {node_kind::status, "status"},
-    {node_kind::directory, "directory"},
+    {node_kind::directory, "directory"},   {node_kind::subscriptions, "subscriptions"},
 };
 
 constexpr std::size_t max_options = 9;  // people answer with one digit
@@ -23,6 +23,7 @@ struct known_ids {
     std::set<std::string> nodes;
     std::set<std::string> categories;
     std::set<std::string> sectors;
+    std::vector<std::string> topics;  // in /topics order
     bool has_regions = false;
     bool has_sex_options = false;
     bool has_age_groups = false;
@@ -102,6 +103,42 @@ void read_sectors_list(const json& value, const std::string& path, reading& r,
     }
 }
 
+// The topics a subscriptions node offers (none listed: every topic), one digit each.
+void read_topics_list(object_reader& o, reading& r, const known_ids& known, menu_node& node) {
+    const std::string path = o.path_of("topics");
+    if (const json* value = o.find("topics")) {
+        const auto* items = read_array(*value, path, r.log);
+        if (items == nullptr) return;
+        if (items->empty()) {
+            r.log.error(path, "list at least one topic id from /topics, or leave \"topics\" out "
+                              "to offer every topic");
+        }
+        for (std::size_t i = 0; i < items->size(); ++i) {
+            const std::string item_path = child_path(path, i);
+            auto id = read_string_value((*items)[i], item_path, r.log);
+            if (!id) continue;
+            if (std::find(known.topics.begin(), known.topics.end(), *id) == known.topics.end()) {
+                r.log.error(item_path, "no topic '" + *id + "' in /topics; use one of: " +
+                                           join_names(known.topics));
+            } else if (std::find(node.topics.begin(), node.topics.end(), *id) !=
+                       node.topics.end()) {
+                r.log.error(item_path, "topic '" + *id + "' is listed twice; list it once");
+            }
+            node.topics.push_back(std::move(*id));
+        }
+    }
+    const std::size_t offered = o.find("topics") != nullptr ? node.topics.size() : known.topics.size();
+    if (known.topics.empty()) {
+        o.error("type", "a subscriptions node needs topics in /topics, e.g. [{\"id\": "
+                        "\"health_brigades\", \"name\": {...}}]");
+    } else if (offered > max_options) {
+        o.error(o.find("topics") != nullptr ? "topics" : "type",
+                "a subscriptions node offers 1 to " + std::to_string(max_options) +
+                    " topics, because people reply with one digit; " + std::to_string(offered) +
+                    " would be offered: list the topics of this node in \"topics\"");
+    }
+}
+
 // ask_sex / ask_age_group: true needs the answers to offer.
 void read_demographic_question(object_reader& o, std::string_view key, bool& out,
                                bool has_options, const char* section) {
@@ -126,8 +163,8 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
         }
         if (type_name == nullptr) {
             o.error("type", "unknown node type '" + type +
-                                "'; use menu, text, complaint, feedback, language, status or "
-                                "directory");
+                                "'; use menu, text, complaint, feedback, language, status, "
+                                "directory or subscriptions");
         }
     }
     o.read_localized("text", node.text, presence::required);
@@ -137,6 +174,7 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
     const bool is_flow =
         known_type && (node.kind == node_kind::complaint || node.kind == node_kind::feedback);
     const bool is_directory = known_type && node.kind == node_kind::directory;
+    const bool is_subscriptions = known_type && node.kind == node_kind::subscriptions;
     auto misplaced = [&](std::string_view key, const char* used_by) {
         if (!known_type || o.find(key) == nullptr) return false;
         // Appended piece by piece: GCC 12 -O2 misreads the chained operator+ (-Wrestrict).
@@ -165,16 +203,16 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
         misplaced("next", "text");
     }
 
-    if (is_flow || is_directory) {
+    if (is_flow || is_directory || is_subscriptions) {
         if (is_directory) node.ask_region = true;  // a directory narrows by region unless told
         if (o.read_bool("ask_region", node.ask_region, presence::optional) && node.ask_region &&
-            is_flow && !known.has_regions) {
+            !is_directory && !known.has_regions) {
             o.error("ask_region",
                     "true needs at least one region in /regions; add regions or "
                     "set ask_region to false");
         }
     } else {
-        misplaced("ask_region", "complaint, feedback and directory");
+        misplaced("ask_region", "complaint, feedback, directory and subscriptions");
     }
 
     if (is_flow) {
@@ -203,6 +241,12 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
     } else {
         misplaced("sectors", "directory");
     }
+
+    if (is_subscriptions) {
+        read_topics_list(o, r, known, node);
+    } else {
+        misplaced("topics", "subscriptions");
+    }
     o.warn_unknown();
 }
 
@@ -215,6 +259,7 @@ void read_nodes(const json& value, reading& r, config& out) {
     for (const auto& key : o.keys()) known.nodes.insert(key);
     for (const auto& c : out.categories) known.categories.insert(c.id);
     for (const auto& s : out.sectors) known.sectors.insert(s.id);
+    for (const auto& t : out.topics) known.topics.push_back(t.id);
     known.has_regions = !out.regions.empty();
     known.has_sex_options = !out.sex_options.empty();
     known.has_age_groups = !out.age_groups.empty();

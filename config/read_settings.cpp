@@ -87,13 +87,16 @@ void read_template(const json& value, const std::string& path, reading& r,
 void read_window(object_reader& o, reading& r, channel& c) {
     const bool whatsapp =
         c.kind == channel_kind::whatsapp_cloud || c.kind == channel_kind::twilio_whatsapp;
-    for (const char* key : {"window_hours", "fallback_channel", "reengagement_template"}) {
+    for (const char* key :
+         {"window_hours", "fallback_channel", "reengagement_template", "daily_reach_limit"}) {
         if (!whatsapp && o.find(key) != nullptr)
             o.error(key, "only WhatsApp channels (whatsapp_cloud, twilio_whatsapp) have a "
-                         "customer-service window; remove this key");
+                         "customer-service window and a daily reach limit; remove this key");
     }
     if (!whatsapp) return;
     o.read_int("window_hours", c.window_hours, 1, 168, presence::optional);
+    // The number's messaging tier (250, 1000, 10000, 100000 a day); 0 = unlimited.
+    o.read_int("daily_reach_limit", c.daily_reach_limit, 0, 10'000'000, presence::optional);
     if (o.read_string("fallback_channel", c.fallback_channel, presence::optional) &&
         !is_slug(c.fallback_channel))
         o.error("fallback_channel", "'" + c.fallback_channel + "' is not a channel id");

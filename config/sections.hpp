@@ -42,7 +42,15 @@ void read_directory(object_reader& root, reading& r, config& out);
 // Once everything is read: services' organisations, directory nodes, information page lengths.
 void check_directory(reading& r, const config& cfg);
 
-// Menus and flows (read_nodes.cpp). Needs regions, categories and start_node read first.
+// Campaign broadcasts (read_broadcasts.cpp): topics (after organisations, before nodes) and
+// the broadcasts section; IANA zones are looked up in the system's tz database.
+void read_topics(const json& value, reading& r, config& out);
+void read_broadcasts(const json& value, reading& r, config& out);
+bool is_time_zone(const std::string& name);
+// An error at key unless zone names an IANA time zone.
+void check_time_zone(object_reader& o, std::string_view key, const std::string& zone);
+
+// Menus and flows (read_nodes.cpp). Needs regions, categories, topics and start_node read first.
 void read_nodes(const json& value, reading& r, config& out);
 
 // Checks across sections (cross_check.cpp): start node, reachability, language keyword.
