@@ -23,7 +23,7 @@ struct known_ids {
     std::set<std::string> nodes;
     std::set<std::string> categories;
     std::set<std::string> sectors;
-    std::vector<std::string> topics;  // in /topics order
+    std::set<std::string> topics;
     bool has_regions = false;
     bool has_sex_options = false;
     bool has_age_groups = false;
@@ -58,81 +58,44 @@ void read_options(const json& value, const std::string& path, reading& r, const 
     }
 }
 
-void read_categories_list(const json& value, const std::string& path, reading& r,
-                          const known_ids& known, menu_node& node) {
+// A node's ids from one section (categories, sectors, topics): each one defined there, none
+// listed twice, at least one (if_empty says what to do instead).
+void read_id_refs(const json& value, const std::string& path, reading& r,
+                  const std::set<std::string>& known, const std::string& kind,
+                  const std::string& section, const std::string& if_empty,
+                  std::vector<std::string>& out) {
     const auto* items = read_array(value, path, r.log);
     if (items == nullptr) return;
-    if (items->empty()) {
-        r.log.error(path, "needs at least one category id from /categories");
-    }
+    if (items->empty()) r.log.error(path, if_empty);
     for (std::size_t i = 0; i < items->size(); ++i) {
         const std::string item_path = child_path(path, i);
         auto id = read_string_value((*items)[i], item_path, r.log);
         if (!id) continue;
-        if (known.categories.count(*id) == 0) {
-            r.log.error(item_path, "no category '" + *id + "' in /categories; use one of: " +
-                                       join_names(known.categories));
-        } else if (std::find(node.categories.begin(), node.categories.end(), *id) !=
-                   node.categories.end()) {
-            r.log.error(item_path, "category '" + *id + "' is listed twice; list it once");
+        if (known.count(*id) == 0) {
+            r.log.error(item_path, "no " + kind + " '" + *id + "' in /" + section +
+                                       "; use one of: " + join_names(known));
+        } else if (std::find(out.begin(), out.end(), *id) != out.end()) {
+            r.log.error(item_path, kind + " '" + *id + "' is listed twice; list it once");
         }
-        node.categories.push_back(std::move(*id));
-    }
-}
-
-void read_sectors_list(const json& value, const std::string& path, reading& r,
-                       const known_ids& known, menu_node& node) {
-    const auto* items = read_array(value, path, r.log);
-    if (items == nullptr) return;
-    if (items->empty()) {
-        r.log.error(path, "list at least one sector id from /sectors, or leave \"sectors\" out "
-                          "to offer every sector");
-    }
-    for (std::size_t i = 0; i < items->size(); ++i) {
-        const std::string item_path = child_path(path, i);
-        auto id = read_string_value((*items)[i], item_path, r.log);
-        if (!id) continue;
-        if (known.sectors.count(*id) == 0) {
-            r.log.error(item_path, "no sector '" + *id + "' in /sectors; use one of: " +
-                                       join_names(known.sectors));
-        } else if (std::find(node.sectors.begin(), node.sectors.end(), *id) !=
-                   node.sectors.end()) {
-            r.log.error(item_path, "sector '" + *id + "' is listed twice; list it once");
-        }
-        node.sectors.push_back(std::move(*id));
+        out.push_back(std::move(*id));
     }
 }
 
 // The topics a subscriptions node offers (none listed: every topic), one digit each.
 void read_topics_list(object_reader& o, reading& r, const known_ids& known, menu_node& node) {
-    const std::string path = o.path_of("topics");
-    if (const json* value = o.find("topics")) {
-        const auto* items = read_array(*value, path, r.log);
-        if (items == nullptr) return;
-        if (items->empty()) {
-            r.log.error(path, "list at least one topic id from /topics, or leave \"topics\" out "
-                              "to offer every topic");
-        }
-        for (std::size_t i = 0; i < items->size(); ++i) {
-            const std::string item_path = child_path(path, i);
-            auto id = read_string_value((*items)[i], item_path, r.log);
-            if (!id) continue;
-            if (std::find(known.topics.begin(), known.topics.end(), *id) == known.topics.end()) {
-                r.log.error(item_path, "no topic '" + *id + "' in /topics; use one of: " +
-                                           join_names(known.topics));
-            } else if (std::find(node.topics.begin(), node.topics.end(), *id) !=
-                       node.topics.end()) {
-                r.log.error(item_path, "topic '" + *id + "' is listed twice; list it once");
-            }
-            node.topics.push_back(std::move(*id));
-        }
+    const json* listed = o.find("topics");
+    if (listed != nullptr) {
+        read_id_refs(*listed, o.path_of("topics"), r, known.topics, "topic", "topics",
+                     "list at least one topic id from /topics, or leave \"topics\" out to offer "
+                     "every topic",
+                     node.topics);
     }
-    const std::size_t offered = o.find("topics") != nullptr ? node.topics.size() : known.topics.size();
+    const std::size_t offered = listed != nullptr ? node.topics.size() : known.topics.size();
     if (known.topics.empty()) {
         o.error("type", "a subscriptions node needs topics in /topics, e.g. [{\"id\": "
                         "\"health_brigades\", \"name\": {...}}]");
     } else if (offered > max_options) {
-        o.error(o.find("topics") != nullptr ? "topics" : "type",
+        o.error(listed != nullptr ? "topics" : "type",
                 "a subscriptions node offers 1 to " + std::to_string(max_options) +
                     " topics, because people reply with one digit; " + std::to_string(offered) +
                     " would be offered: list the topics of this node in \"topics\"");
@@ -218,7 +181,9 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
     if (is_flow) {
         const json* categories = o.require("categories", "a list of category ids from /categories");
         if (categories != nullptr) {
-            read_categories_list(*categories, o.path_of("categories"), r, known, node);
+            read_id_refs(*categories, o.path_of("categories"), r, known.categories, "category",
+                         "categories",
+                         "needs at least one category id from /categories", node.categories);
         }
         o.read_localized("ask_description", node.ask_description, presence::required);
         read_demographic_question(o, "ask_sex", node.ask_sex, known.has_sex_options,
@@ -236,7 +201,10 @@ void read_node(const json& value, const std::string& path, reading& r, const kno
 
     if (is_directory) {
         if (const json* sectors = o.find("sectors")) {
-            read_sectors_list(*sectors, o.path_of("sectors"), r, known, node);
+            read_id_refs(*sectors, o.path_of("sectors"), r, known.sectors, "sector", "sectors",
+                         "list at least one sector id from /sectors, or leave \"sectors\" out "
+                         "to offer every sector",
+                         node.sectors);
         }
     } else {
         misplaced("sectors", "directory");
@@ -259,7 +227,7 @@ void read_nodes(const json& value, reading& r, config& out) {
     for (const auto& key : o.keys()) known.nodes.insert(key);
     for (const auto& c : out.categories) known.categories.insert(c.id);
     for (const auto& s : out.sectors) known.sectors.insert(s.id);
-    for (const auto& t : out.topics) known.topics.push_back(t.id);
+    for (const auto& t : out.topics) known.topics.insert(t.id);
     known.has_regions = !out.regions.empty();
     known.has_sex_options = !out.sex_options.empty();
     known.has_age_groups = !out.age_groups.empty();

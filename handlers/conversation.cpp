@@ -8,6 +8,7 @@
 #include "handlers/keywords.hpp"
 #include "handlers/satisfaction.hpp"
 #include "handlers/menu_engine.hpp"
+#include "handlers/subscriptions.hpp"
 #include "handlers/turn.hpp"
 #include "messages/case_reference.hpp"
 #include "messages/text.hpp"
@@ -62,6 +63,7 @@ void act(turn& t, const keyword_match& match, const std::string& folded) {
     auto& contact = t.out.contact;
     switch (match.action) {
         case keyword_action::stop:
+            record_opt_out(t);  // every topic ends with it, on every channel
             if (!contact.opted_out) t.record("contact.opted_out");
             contact.opted_out = true;
             t.rest();
@@ -71,6 +73,7 @@ void act(turn& t, const keyword_match& match, const std::string& folded) {
             if (!provider_confirms_stop(t.in.channel, folded)) t.say(t.text("opted_out"));
             return;
         case keyword_action::start:
+            record_opt_in(t);  // no topic comes back: the person subscribes again if they wish
             if (contact.opted_out) t.record("contact.opted_in");
             contact.opted_out = false;
             t.say(joined(t.text("opted_in"), "\n\n", enter_start(t)));
@@ -95,8 +98,8 @@ void act(turn& t, const keyword_match& match, const std::string& folded) {
         case keyword_action::help:
             t.say(joined(t.text("help"), "\n\n", current_prompt(t)));
             return;
-        case keyword_action::subscribe:  // placeholder until handlers/subscriptions lands
-            t.say(enter_start(t));
+        case keyword_action::subscribe:
+            t.say(open_subscriptions(t));
             return;
     }
 }

@@ -8,6 +8,7 @@
 #include "handlers/case_status.hpp"
 #include "handlers/directory_flow.hpp"
 #include "handlers/input.hpp"
+#include "handlers/subscriptions.hpp"
 #include "messages/case_reference.hpp"
 
 #include <algorithm>
@@ -58,8 +59,8 @@ std::string render(turn& t, const config::menu_node& node) {
         }
         case node_kind::directory:
             return directory_prompt(t, node);
-        case node_kind::subscriptions:  // placeholder until handlers/subscriptions lands
-            return t.local(node.text);
+        case node_kind::subscriptions:
+            return subscriptions_prompt(t, node);
         case node_kind::language: {
             std::vector<std::string> names;
             for (const auto& language : t.cfg().languages) names.push_back(language.name);
@@ -96,10 +97,11 @@ void respond_at(turn& t, const config::menu_node& node, std::string_view folded,
 // A text page leaves its input to the node after it, so a digit picks from the parent menu.
 void pass_on(turn& t, const config::menu_node& page, std::string_view folded, int depth) {
     const config::menu_node& next = node_named(t.cfg(), next_of(t.cfg(), page));
-    // A chain of pages is followed a few steps at most (pages may point at each other); a flow
-    // or a directory cannot be "as if" entered without its first prompt, so all fall back to
-    // the start.
-    if (depth >= 8 || is_flow(next) || next.kind == node_kind::directory) {
+    // A chain of pages is followed a few steps at most (pages may point at each other); a flow,
+    // a directory or the subscriptions cannot be "as if" entered without their first prompt, so
+    // all fall back to the start.
+    if (depth >= 8 || is_flow(next) || next.kind == node_kind::directory ||
+        next.kind == node_kind::subscriptions) {
         t.rest();
         respond(t, folded);
         return;
@@ -158,9 +160,8 @@ void respond_at(turn& t, const config::menu_node& node, std::string_view folded,
         case node_kind::feedback:
             if (!continue_flow(t, node, folded)) t.say(enter_start(t));
             return;
-        case node_kind::subscriptions:  // placeholder until handlers/subscriptions lands
-            t.rest();
-            respond(t, folded);
+        case node_kind::subscriptions:
+            if (!continue_subscriptions(t, node, folded)) t.say(enter_start(t));
             return;
         case node_kind::directory:
             switch (continue_directory(t, node, folded)) {
@@ -188,6 +189,7 @@ std::string enter(turn& t, const config::menu_node& node) {
         const std::string none = config::optional_text(t.cfg(), "no_services", t.language);
         return joined(none, "\n\n", enter_start(t));
     }
+    if (node.kind == node_kind::subscriptions) return enter_subscriptions(t, node);
     t.move_to(node.id);
     return render(t, node);
 }
@@ -230,6 +232,8 @@ bool state_is_current(const config::config& cfg, const messages::conversation_st
     if (node == nullptr) return false;
     if (is_flow(*node)) return flow_state_is_current(cfg, *node, state);
     if (node->kind == node_kind::directory) return directory_state_is_current(cfg, *node, state);
+    if (node->kind == node_kind::subscriptions)
+        return subscriptions_state_is_current(cfg, *node, state);
     // An information page remembers the page turned to ("9" for more).
     if (node->kind == node_kind::text && state.step == "page") return shown_page(state) >= 1;
     return state.step.empty();
