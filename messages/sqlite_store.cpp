@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -46,8 +47,26 @@ conversation_state state_from_json(const std::string& text) {
     return s;
 }
 
+// The contact with its broadcast consent in the same statement: the subscriber row and the
+// topics are primary-key look-ups that run only when the contact exists, so a person writing
+// for the first time pays nothing for them and a known one no extra query.
 constexpr std::string_view contact_columns =
-    "id, address, pseudonym, language, notice_given, opted_out, state_json, last_inbound_at";
+    "c.id, c.address, c.pseudonym, c.language, c.notice_given, c.opted_out, c.state_json, "
+    "c.last_inbound_at, COALESCE(sb.region, ''), "
+    "(SELECT group_concat(topic, ',') FROM subscriptions s WHERE s.contact_id = c.id) "
+    "FROM contacts c LEFT JOIN subscribers sb ON sb.contact_id = c.id";
+
+// Topic ids are slugs (config/formats.hpp), so a comma never occurs in one.
+std::vector<std::string> topics_from_list(const std::string& list) {
+    std::vector<std::string> topics;
+    for (std::size_t pos = 0; pos < list.size();) {
+        const std::size_t end = std::min(list.find(',', pos), list.size());
+        if (end > pos) topics.push_back(list.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    std::sort(topics.begin(), topics.end());
+    return topics;
+}
 
 contact contact_from_row(const query& q) {
     contact c;
@@ -59,6 +78,8 @@ contact contact_from_row(const query& q) {
     c.opted_out = q.int_at(5) != 0;
     c.state = state_from_json(q.text_at(6));
     c.last_inbound_at = from_unix_ms(q.int_at(7));
+    c.region = q.text_at(8);
+    c.topics = topics_from_list(q.text_at(9));
     return c;
 }
 
@@ -66,7 +87,7 @@ template <typename Key>
 std::optional<contact> find_contact_where(connection& db, std::string_view where, const Key& key) {
     std::string sql = "SELECT ";
     sql += contact_columns;
-    sql += " FROM contacts WHERE ";
+    sql += " WHERE ";
     sql += where;
     query q = db.prepare(sql, key);
     if (!q.step()) return std::nullopt;
@@ -217,11 +238,11 @@ contact sqlite_store::find_or_create_contact(std::string_view address, timestamp
 }
 
 std::optional<contact> sqlite_store::find_contact(std::int64_t id) {
-    return find_contact_where(*db_, "id = ?1", id);
+    return find_contact_where(*db_, "c.id = ?1", id);
 }
 
 std::optional<contact> sqlite_store::find_contact_by_address(std::string_view address) {
-    return find_contact_where(*db_, "address = ?1", address);
+    return find_contact_where(*db_, "c.address = ?1", address);
 }
 
 void sqlite_store::save_contact(const contact& c) {
