@@ -44,16 +44,12 @@ struct broadcast_fixture {
         c.last_inbound_at = at;
         s.save_contact(c);
     }
-    // Until the consent side lands (store.broadcasts().apply_consent), written as it would.
     void subscribe(const contact& c, const std::string& channel, const std::vector<std::string>& topics,
                    const std::string& region = "") {
-        raw_db raw{file.path()};
-        const std::string id = std::to_string(c.id);
-        raw.exec("INSERT OR REPLACE INTO subscribers (contact_id, channel_id, region, updated_at) VALUES (" +
-                 id + ", '" + channel + "', '" + region + "', 0)");
         for (const auto& topic : topics)
-            raw.exec("INSERT OR IGNORE INTO subscriptions (contact_id, topic, since) VALUES (" + id +
-                     ", '" + topic + "', 0)");
+            s.broadcasts().apply_consent(c.id, channel, {consent_action::subscribed, topic, "", "menu"}, t0);
+        if (!region.empty())
+            s.broadcasts().apply_consent(c.id, channel, {consent_action::region_set, "", region, "menu"}, t0);
     }
     std::int64_t row(const contact& c, std::int64_t broadcast_id, timestamp due = t0) {
         outbound_message m;
@@ -336,6 +332,13 @@ TEST_CASE("a campaign reaches the subscribers of its topics in its segment, coun
     CHECK(rest[1].contact_id == p8.id);
     CHECK_FALSE(rest[1].last_inbound_on_channel.has_value());
     CHECK(reader.campaign_recipients(segment, p8.id, 2).empty());
+
+    // STOP: every topic goes, and the person with them.
+    f.s.broadcasts().apply_consent(p1.id, "sms", {consent_action::opted_out, "", "", "stop"}, t0 + 1h);
+    p1.opted_out = true;
+    f.s.save_contact(p1);
+    CHECK(reader.campaign_audience(segment, "es", t0 - 24h).front() == audience_cell{"sms", "es", 1, 1});
+    CHECK(reader.campaign_recipients(segment, 0, 1).front().contact_id == p2.id);
 }
 
 TEST_CASE("a collective answer reaches the latest open, ordinary case with the code of each person") {
