@@ -107,6 +107,19 @@ bool is_consent_event(const std::string& e) {
     return e == "contact.opted_out" || e == "contact.opted_in";
 }
 
+// One broadcast consent change, applied and logged in the message's unit; its audit entry
+// names the person by pseudonym only.
+void apply_consent(messages::store& s, const messages::contact& c, const std::string& channel_id,
+                   const messages::consent_change& change, const std::string& actor,
+                   messages::timestamp now) {
+    s.broadcasts().apply_consent(c.id, channel_id, change, now);
+    json detail{{"channel", channel_id}, {"source", change.source}};
+    if (!change.topic.empty()) detail["topic"] = change.topic;
+    if (!change.region.empty()) detail["region"] = change.region;
+    audit(s, now, actor, "consent." + std::string(messages::to_string(change.action)),
+          "contact:" + c.pseudonym, detail);
+}
+
 }  // namespace
 
 inbound_result process_inbound(messages::store& store, const config::config& cfg,
@@ -209,6 +222,8 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     }
     if (!events.empty()) detail["events"] = std::move(events);
     store.save_contact(r.contact);
+    for (const auto& change : r.consent)
+        apply_consent(store, r.contact, channel.id, change, actor, now);
     if (r.opened_case) {
         auto c = *r.opened_case;
         c.inbound_id = out.inbound_id;
@@ -239,8 +254,12 @@ bool record_provider_opt_out(messages::store& store, const config::config& cfg,
     if (contact.opted_out) return false;
     contact.opted_out = true;
     store.save_contact(contact);
-    audit(store, now, "provider:" + channel.id, "contact.opted_out",
-          "contact:" + std::to_string(contact.id), {{"contact", contact.pseudonym}});
+    const std::string actor = "provider:" + channel.id;
+    audit(store, now, actor, "contact.opted_out", "contact:" + std::to_string(contact.id),
+          {{"contact", contact.pseudonym}});
+    // A STOP the provider kept to itself ends every broadcast topic all the same.
+    apply_consent(store, contact, channel.id,
+                  {messages::consent_action::opted_out, "", "", "provider"}, actor, now);
     return true;
 }
 

@@ -16,7 +16,8 @@ namespace {
 using messages::consent_action;
 
 // The topics the node offers, in the config's order (the node's list, or every topic).
-std::vector<const config::topic*> offered(const config::config& cfg, const config::menu_node& node) {
+std::vector<const config::topic*> offered(const config::config& cfg,
+                                          const config::menu_node& node) {
     std::vector<const config::topic*> out;
     if (node.topics.empty()) {
         for (const auto& topic : cfg.topics) out.push_back(&topic);
