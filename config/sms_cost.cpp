@@ -4,6 +4,7 @@
 
 #include "config/text_folding.hpp"
 
+#include <array>
 #include <string>
 
 namespace cwc::config {
@@ -14,9 +15,21 @@ namespace {
 constexpr std::u32string_view gsm_default_extra = U"\n\r£¥èéùìòÇØøÅåΔΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà";
 constexpr std::u32string_view gsm_extension = U"\f^{}\\[~]|€";  // ESC + code: two septets
 
+// Septets of the ASCII code points, looked up rather than searched (most texts are ASCII).
+constexpr auto ascii_septets = [] {
+    std::array<signed char, 128> septets{};
+    for (char32_t cp = 0x20; cp <= 0x7E; ++cp) septets[cp] = cp == U'`' ? 0 : 1;
+    for (const char32_t cp : gsm_default_extra)
+        if (cp < 0x80) septets[cp] = 1;
+    for (const char32_t cp : gsm_extension)
+        if (cp < 0x80) septets[cp] = 2;
+    return septets;
+}();
+
 // Septets a code point costs: 1, 2 (extension table) or 0 (not representable: the whole message
 // becomes UCS-2).
 int gsm_septets(char32_t cp) {
+    if (cp < 0x80) return ascii_septets[cp];
     if (gsm_extension.find(cp) != std::u32string_view::npos) return 2;
     if (cp >= 0x20 && cp <= 0x7E) return cp == U'`' ? 0 : 1;
     return gsm_default_extra.find(cp) != std::u32string_view::npos ? 1 : 0;
@@ -47,35 +60,43 @@ class segment_packer {
     int total_ = 0, used_ = 0, parts_ = 0;
 };
 
-}  // namespace
-
-// Invalid UTF-8 cannot be GSM-7; it is counted as UCS-2 with each invalid byte as one unit, so
-// the cost is never under-estimated for text a provider will have to re-encode anyway.
-sms_cost count_sms(std::string_view utf8) {
-    segment_packer gsm{160, 153};
-    segment_packer ucs2{70, 67};
-    bool gsm_ok = true;
+// Packs a text's units (GSM-7 septets, or UTF-16 units when `ucs2`) into segments.
+sms_cost packed(std::string_view utf8, bool ucs2) {
+    segment_packer packer = ucs2 ? segment_packer{70, 67} : segment_packer{160, 153};
     for (std::size_t i = 0; i < utf8.size();) {
         const decoded_code_point d = decode_utf8_at(utf8, i);
         i += d.length;
         if (!d.code_point) {
-            gsm_ok = false;
-            ucs2.add(1);
-            continue;
+            packer.add(1);
+        } else if (ucs2) {
+            packer.add(*d.code_point >= 0x10000 ? 2 : 1);
+        } else {
+            packer.add(gsm_septets(*d.code_point));
         }
-        const char32_t cp = *d.code_point;
-        if (gsm_ok) {
-            const int septets = gsm_septets(cp);
-            if (septets == 0) {
-                gsm_ok = false;
-            } else {
-                gsm.add(septets);
-            }
-        }
-        ucs2.add(cp >= 0x10000 ? 2 : 1);
     }
-    const segment_packer& chosen = gsm_ok ? gsm : ucs2;
-    return {gsm_ok ? sms_encoding::gsm7 : sms_encoding::ucs2, chosen.total(), chosen.segments()};
+    return {ucs2 ? sms_encoding::ucs2 : sms_encoding::gsm7, packer.total(), packer.segments()};
+}
+
+}  // namespace
+
+// Invalid UTF-8 cannot be GSM-7; it is counted as UCS-2 with each invalid byte as one unit, so
+// the cost is never under-estimated for text a provider will have to re-encode anyway. One pass
+// decides the alphabet; a text of one-septet characters only (most are) needs no packing, as
+// no escape pair can straddle a segment boundary.
+sms_cost count_sms(std::string_view utf8) {
+    int septets = 0;
+    bool escapes = false;
+    for (std::size_t i = 0; i < utf8.size();) {
+        const decoded_code_point d = decode_utf8_at(utf8, i);
+        const int cost = d.code_point ? gsm_septets(*d.code_point) : 0;
+        if (cost == 0) return packed(utf8, true);
+        septets += cost;
+        escapes = escapes || cost == 2;
+        i += d.length;
+    }
+    if (escapes) return packed(utf8, false);
+    const int segments = septets == 0 ? 0 : septets <= 160 ? 1 : (septets + 152) / 153;
+    return {sms_encoding::gsm7, septets, segments};
 }
 
 }  // namespace cwc::config

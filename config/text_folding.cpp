@@ -59,10 +59,9 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
-decoded_code_point decode_utf8_at(std::string_view s, std::size_t i) {
+decoded_code_point decode_multibyte_utf8_at(std::string_view s, std::size_t i) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
     const unsigned char b0 = byte(i);
-    if (b0 < 0x80) return {b0, 1};
 
     std::size_t length = 0;
     unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte

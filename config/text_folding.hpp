@@ -15,8 +15,14 @@ struct decoded_code_point {
     std::optional<char32_t> code_point;  // empty: the byte at the position is not valid UTF-8
     std::size_t length = 1;              // bytes consumed; an invalid byte is consumed alone
 };
-// Decodes at s[i]; i must be < s.size().
-decoded_code_point decode_utf8_at(std::string_view s, std::size_t i);
+// Decodes a lead byte of 0x80 or more at s[i].
+decoded_code_point decode_multibyte_utf8_at(std::string_view s, std::size_t i);
+// Decodes at s[i]; i must be < s.size(). Inline for ASCII, which most texts mostly are.
+inline decoded_code_point decode_utf8_at(std::string_view s, std::size_t i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) return {b0, 1};
+    return decode_multibyte_utf8_at(s, i);
+}
 
 // Appends the UTF-8 encoding of cp (a scalar value: the caller never passes a surrogate).
 void append_utf8(std::string& out, char32_t cp);

@@ -99,14 +99,14 @@ const bool memory_statistics_off = [] {
 
 }  // namespace
 
-connection::connection(const std::string& path, mode m) {
+connection::connection(const std::string& path, mode m, const char* vfs) {
     (void)memory_statistics_off;
     // NOMUTEX: a connection (and its statement cache) is used by one thread at a time anyway,
     // so SQLite's per-call connection mutex only costs.
     const int flags = SQLITE_OPEN_NOMUTEX | (m == mode::read_only
                                                  ? SQLITE_OPEN_READONLY
                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
     if (rc != SQLITE_OK) {
         std::string what = std::string{"sqlite: open: "} +
                            (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));

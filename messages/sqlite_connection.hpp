@@ -50,7 +50,8 @@ class query {
 class connection {
   public:
     enum class mode { read_write, read_only };
-    connection(const std::string& path, mode m);
+    // `vfs`: a registered VFS name, nullptr = SQLite's default.
+    connection(const std::string& path, mode m, const char* vfs = nullptr);
     ~connection();
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;

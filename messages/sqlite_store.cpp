@@ -7,6 +7,7 @@
 #include "messages/pseudonym.hpp"
 #include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_schema.hpp"
+#include "messages/sqlite_wal_batching.hpp"
 
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
@@ -101,9 +102,10 @@ bool is_memory_path(const std::string& path) {
 }  // namespace
 
 sqlite_store::sqlite_store(const std::string& path, std::string pseudonym_key, sqlite_access access)
-    : db_{std::make_unique<connection>(path, access == sqlite_access::read_only
-                                                 ? connection::mode::read_only
-                                                 : connection::mode::read_write)},
+    : db_{access == sqlite_access::read_only
+              ? std::make_unique<connection>(path, connection::mode::read_only)
+              : std::make_unique<connection>(path, connection::mode::read_write,
+                                             sqlite::wal_batching_vfs())},
       pseudonym_key_{std::move(pseudonym_key)} {
     db_->exec("PRAGMA busy_timeout = 5000");
     db_->exec("PRAGMA foreign_keys = ON");
