@@ -159,3 +159,27 @@ TEST_CASE("a long SMS whose last part never comes is handled with what came, aft
     CHECK(p.deliver(part("x2", "el pasaporte", 2, 3, "B7")).part_pending);
     CHECK(p.count("SELECT COUNT(*) FROM inbound_messages") == 1);
 }
+
+TEST_CASE("subscriptions by SMS are applied in the message's unit; a provider opt-out ends them") {
+    pipeline p;
+    const std::string number = "+51987111222";
+    p.send(number, "suscribir", "s1");
+    p.send(number, "1", "s2");  // the first topic, then the region question
+    p.send(number, "0", "s3");  // prefer not to say
+    p.send(number, "4", "s4");
+    CHECK(p.count("SELECT COUNT(*) FROM subscriptions") == 2);
+    CHECK(p.count("SELECT COUNT(*) FROM consent_log WHERE source = 'keyword' AND "
+                  "channel_id = 'sms'") == 2);
+    CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE action = 'consent.subscribed' AND "
+                  "subject LIKE 'contact:p_%'") == 2);
+    CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%987111222%' OR subject "
+                  "LIKE '%987111222%'") == 0);
+
+    p.store.begin();
+    CHECK(gateway::record_provider_opt_out(p.store, p.cfg, p.channel(), number, p.now));
+    p.store.commit();
+    CHECK(p.count("SELECT COUNT(*) FROM subscriptions") == 0);
+    CHECK(p.count("SELECT COUNT(*) FROM consent_log WHERE action = 'opted_out' AND "
+                  "source = 'provider'") == 1);
+    CHECK_FALSE(p.store.verify_audit_chain().has_value());
+}
