@@ -73,4 +73,16 @@ struct report_options {
 // Summary figures (JSON) or the CSV/HXL export, as the officers' API gives them.
 int run_report(const report_options& options, std::ostream& out, std::ostream& err);
 
+struct broadcast_options {
+    std::string config_file;
+    std::string database;  // overrides server.database
+    std::string action;    // list, show, preview, create, confirm, pause, resume, cancel
+    std::int64_t id = 0;   // every action but list and create
+    std::string file;          // create: the draft's JSON, as the API's POST body
+    std::string organisation;  // create: whose broadcast it is
+    std::string actor;         // the audit's "cli:<actor>"; default $USER
+};
+// Broadcasts for an operator: the officers' API's broadcast actions as an admin, on the database.
+int run_broadcast(const broadcast_options& options, std::ostream& out, std::ostream& err);
+
 }  // namespace cwc::gateway

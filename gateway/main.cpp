@@ -1,4 +1,4 @@
-// cwc-gateway: command-line entry point (serve, check-config, simulate, outbox, token).
+// cwc-gateway: command-line entry point (serve, check-config, simulate, outbox, token, report, broadcast).
 #include "gateway/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -88,6 +88,24 @@ int main(int argc, char** argv) {
     auto* report_export = report_cmd->add_subcommand("export", "One CSV row per case (never sensitive), HXL row");
     report_export->add_flag("--buffered", report.buffered, "build the whole file in memory as the HTTP answer does (benchmarks)");
 
+    cwc::gateway::broadcast_options broadcast;
+    auto* broadcast_cmd = app.add_subcommand("broadcast", "Campaign broadcasts: list, show, preview, create, confirm, pause, resume, cancel");
+    broadcast_cmd->add_option("--config", broadcast.config_file, "JSON configuration file")->required();
+    broadcast_cmd->add_option("--db", broadcast.database, "SQLite database file (default: server.database)");
+    broadcast_cmd->add_option("--actor", broadcast.actor, "your name in the audit log (default: $USER)");
+    broadcast_cmd->require_subcommand(1);
+    broadcast_cmd->add_subcommand("list", "The newest 200 broadcasts, every organisation");
+    for (const auto* name : {"show", "preview", "confirm", "pause", "resume", "cancel"}) {
+        const std::string what = std::string(name) == "show"      ? "A broadcast and its progress"
+                                 : std::string(name) == "preview" ? "Audience, cost and duration counted now"
+                                 : std::string(name) == "confirm" ? "Plan and queue its messages"
+                                                                  : std::string(name) + " it";
+        broadcast_cmd->add_subcommand(name, what)->add_option("id", broadcast.id, "broadcast id")->required();
+    }
+    auto* broadcast_create = broadcast_cmd->add_subcommand("create", "A draft from a JSON file (the API's POST body)");
+    broadcast_create->add_option("--file", broadcast.file, "the draft's JSON")->required();
+    broadcast_create->add_option("--organisation", broadcast.organisation, "whose broadcast it is")->required();
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return cwc::gateway::run_serve(serve);
@@ -100,6 +118,10 @@ int main(int argc, char** argv) {
         if (*token_cmd) {
             token.action = *token_create ? "create" : *token_list ? "list" : "revoke";
             return cwc::gateway::run_token(token, std::cout, std::cerr);
+        }
+        if (*broadcast_cmd) {
+            broadcast.action = broadcast_cmd->get_subcommands().front()->get_name();
+            return cwc::gateway::run_broadcast(broadcast, std::cout, std::cerr);
         }
         if (*report_cmd) {
             report.action = *report_summary ? "summary" : "export";

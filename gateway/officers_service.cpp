@@ -200,6 +200,10 @@ net::awaitable<http_response> officers_service::route(const http_request& req,
             co_return co_await change_case(req, o, path[1], path[2]);
         }
     }
+    if (!path.empty() && path[0] == "broadcasts") {
+        path.erase(path.begin());
+        co_return co_await broadcasts(req, o, std::move(path), query);
+    }
     co_return refusal(req, 404, "no such endpoint");
 }
 

@@ -5,6 +5,7 @@
 //   POST /api/v1/cases/{ref}/{change}        status, assign, codes, organisation, refer,
 //                                            respond, flag, unflag (gateway/case_desk.hpp)
 //   GET  /api/v1/summary, /api/v1/export.csv aggregates (gateway/report_endpoints.hpp)
+//   /api/v1/broadcasts[/{id}[/preview|confirm|pause|resume|cancel]]  (broadcast_endpoints.cpp)
 // `Authorization: Bearer <token>` only. Reads run on one read thread with its own SQLite
 // connection, reports on a thread of their own, changes in store-writer units; the io threads
 // only parse and answer.
@@ -15,6 +16,7 @@
 #include "gateway/http_service.hpp"
 #include "gateway/store_writer.hpp"
 #include "messages/api_tokens.hpp"
+#include "messages/broadcast_reader.hpp"
 #include "messages/case_reader.hpp"
 #include "messages/officer.hpp"
 
@@ -26,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace cwc::gateway {
 
@@ -56,6 +59,19 @@ class officers_service final : public http_service {
             boost::asio::use_awaitable);
     }
     messages::case_reader& reader();  // read thread only; opened on first use
+    // The same for broadcasts: work(broadcast_reader) on the read thread.
+    template <typename F>
+    auto read_broadcasts(F& work)
+        -> boost::asio::awaitable<std::invoke_result_t<F&, messages::broadcast_reader&>> {
+        using result = std::invoke_result_t<F&, messages::broadcast_reader&>;
+        return boost::asio::co_spawn(
+            reads_.get_executor(),
+            [this, &work]() -> boost::asio::awaitable<result> {
+                co_return work(broadcasts_reader());
+            },
+            boost::asio::use_awaitable);
+    }
+    messages::broadcast_reader& broadcasts_reader();  // read thread only; opened on first use
     // Runs work() on the report thread: a summary or export over many cases (each opens its
     // own connection) never holds up token checks, lists and case pages on the read thread.
     template <typename F>
@@ -79,6 +95,11 @@ class officers_service final : public http_service {
     boost::asio::awaitable<http_response> change_case(const http_request& req,
                                                       const messages::officer& o,
                                                       std::string reference, std::string change);
+    // Broadcast endpoints (broadcast_endpoints.cpp); `path` after /api/v1/broadcasts.
+    boost::asio::awaitable<http_response> broadcasts(const http_request& req,
+                                                     const messages::officer& o,
+                                                     std::vector<std::string> path,
+                                                     std::string query);
 
     const config::config& cfg_;
     store_writer& writer_;
@@ -86,6 +107,7 @@ class officers_service final : public http_service {
     std::string database_path_;
     failed_attempts failures_;
     std::unique_ptr<messages::case_reader> reader_;
+    std::unique_ptr<messages::broadcast_reader> broadcast_reader_;
     boost::asio::thread_pool reports_{1};
     boost::asio::thread_pool reads_{1};  // declared last: joined before the reader closes
 };
