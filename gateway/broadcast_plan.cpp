@@ -60,17 +60,6 @@ bool blank(const std::string& text) {
     return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; });
 }
 
-// The approved template for a language, else the default language's; nullptr when neither.
-const messages::broadcast_template* template_for(const messages::broadcast& b,
-                                                 const config::config& cfg,
-                                                 const std::string& language) {
-    for (const auto* lang : {&language, &cfg.default_language}) {
-        const auto it = b.templates.find(*lang);
-        if (it != b.templates.end() && !it->second.name.empty()) return &it->second;
-    }
-    return nullptr;
-}
-
 bool whatsapp(const config::channel* c) { return c != nullptr && config::has_reply_window(c->kind); }
 
 bool window_open(const config::channel& c, const std::optional<timestamp>& last_inbound, timestamp at) {
@@ -116,6 +105,16 @@ bool in_quiet_hours(timestamp t, const config::quiet_hours& q, const std::string
 timestamp after_quiet_hours(timestamp t, const config::quiet_hours& q, const std::string& zone) {
     if (q.start_minute == q.end_minute) return t;
     return after_quiet(t, q, zone_named(zone));
+}
+
+const messages::broadcast_template* template_for(const messages::broadcast& b,
+                                                 const config::config& cfg,
+                                                 const std::string& language) {
+    for (const auto* lang : {&language, &cfg.default_language}) {
+        const auto it = b.templates.find(*lang);
+        if (it != b.templates.end() && !it->second.name.empty()) return &it->second;
+    }
+    return nullptr;
 }
 
 std::string text_language(const messages::broadcast& b, const config::config& cfg,

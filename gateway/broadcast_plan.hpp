@@ -30,6 +30,11 @@ messages::timestamp after_quiet_hours(messages::timestamp t, const config::quiet
 std::string text_language(const messages::broadcast& b, const config::config& cfg,
                           const std::string& person_language);
 
+// The approved WhatsApp template for a language, else the default language's; nullptr: neither.
+const messages::broadcast_template* template_for(const messages::broadcast& b,
+                                                 const config::config& cfg,
+                                                 const std::string& language);
+
 // Reasons a broadcast cannot be confirmed as it is, for a 422 (public, no personal data): no
 // text in the default language; a topic that is not configured or not the organisation's; an
 // unknown region, language or channel; an empty text; a WhatsApp audience outside the window

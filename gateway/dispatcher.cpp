@@ -3,6 +3,7 @@
 #include "gateway/dispatcher.hpp"
 
 #include "gateway/app_log.hpp"
+#include "gateway/broadcast_screen.hpp"
 #include "gateway/outbound_lane.hpp"
 #include "gateway/outbox_recovery.hpp"
 #include "gateway/provider.hpp"
@@ -117,10 +118,15 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             if (!plans.empty()) {
                 ++in_flight;  // a graceful stop waits for the claim, to give its rows back
                 std::vector<window_event> window_events;
+                broadcast_screen_counts screened;
                 auto failure = co_await writer.run([&](messages::store& s) {
                     window_events.clear();
+                    std::optional<broadcast_screen> broadcasts;
+                    if (settings.broadcasts_config) broadcasts.emplace(*settings.broadcasts_config);
                     for (auto& p : plans) {
                         p.rows = s.claim_due(p.lane->id(), now, p.limit, p.least_urgent);
+                        // Broadcast rows: consent, pause/cancel, quiet hours, template if the window closed.
+                        if (broadcasts) p.rows = broadcasts->screen(s, std::move(p.rows), now);
                         // WhatsApp: rows whose window is closed are re-routed, held or failed.
                         if (const auto w = window_rules_for(p.lane->rt))
                             p.rows = screen_claimed(s, *w, std::move(p.rows), now, window_events);
@@ -129,7 +135,9 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                         if (p.least_urgent == outbound_priority::broadcast && p.rows.size() < p.limit)
                             p.next_due = s.next_due(p.lane->id());
                     }
+                    if (broadcasts) screened = broadcasts->counts();
                 });
+                if (!failure) log_broadcast_screen(screened);
                 // A re-routed row or a queued template is due on some lane now: look again.
                 if (!failure && !window_events.empty()) {
                     log_window_events(window_events);

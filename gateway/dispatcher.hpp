@@ -39,6 +39,9 @@ struct dispatcher_settings {
     // How long a channel pauses when the provider refuses its credentials; 0: as long as the
     // adapter says (send_outcomes: 5 minutes).
     std::chrono::seconds credentials_pause{0};
+    // Broadcast rows are checked again when claimed (gateway/broadcast_screen.hpp) against this
+    // configuration, which outlives the dispatcher; nullptr: they go unchecked.
+    const config::config* broadcasts_config = nullptr;
 };
 
 class dispatcher {

@@ -140,6 +140,7 @@ int run_serve(const serve_options& options) {
     dispatcher_settings outbound;
     outbound.reconcile_after = std::chrono::seconds(options.reconcile_seconds);
     outbound.credentials_pause = std::chrono::seconds(options.credentials_pause_seconds);
+    outbound.broadcasts_config = &cfg;
     dispatcher sender(io, writer, channels, public_url, outbound);
     // A message that brought media gets a reply too, so the same commit wakes the fetcher (it
     // also polls, for retries and the odd message answered with nothing).

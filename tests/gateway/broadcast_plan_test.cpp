@@ -4,6 +4,7 @@
 // figures (suppression, SMS segments, duration at the channels' rates and reach limit); and
 // the rows of a page of recipients (texts, templates, quiet hours by region, reach days).
 #include "gateway/broadcast_plan.hpp"
+#include "tests/gateway/broadcast_config.hpp"
 
 #include <doctest/doctest.h>
 
@@ -15,50 +16,10 @@ using namespace cwc::gateway;
 using namespace std::chrono;
 using namespace std::chrono_literals;
 using messages::timestamp;
+using cwc::gateway::testing::planner_config;
+using cwc::gateway::testing::utc;
 
 namespace {
-
-timestamp utc(year_month_day day, minutes at) {
-    return time_point_cast<milliseconds>(sys_days{day} + at);
-}
-
-config::config planner_config() {
-    config::config cfg;
-    cfg.default_language = "es";
-    cfg.languages = {{"es", "Español"}, {"ar", "العربية"}, {"en", "English"}};
-    config::channel sms;
-    sms.id = "sms";
-    sms.kind = config::channel_kind::twilio_sms;
-    sms.sends_per_second = 10;
-    sms.broadcast_share = 0.5;
-    config::channel wa;
-    wa.id = "wa";
-    wa.kind = config::channel_kind::whatsapp_cloud;
-    wa.sends_per_second = 20;
-    wa.broadcast_share = 0.5;
-    wa.daily_reach_limit = 2;
-    cfg.channels = {sms, wa};
-    config::region lima;
-    lima.id = "lima";
-    config::region madrid;
-    madrid.id = "madrid";
-    madrid.time_zone = "Europe/Madrid";
-    cfg.regions = {lima, madrid};
-    config::topic health;
-    health.id = "health";
-    health.organisations = {"red_cbo"};
-    config::topic documentation;
-    documentation.id = "documentation";
-    cfg.topics = {health, documentation};
-    config::category rumours;
-    rumours.id = "rumours";
-    rumours.codes = {{"rumour_water", {}}};
-    cfg.categories = {rumours};
-    cfg.officers.suppression_threshold = 5;
-    cfg.broadcasts.time_zone = "America/Lima";
-    cfg.broadcasts.quiet = {21 * 60, 8 * 60};
-    return cfg;
-}
 
 messages::broadcast health_campaign() {
     messages::broadcast b;
