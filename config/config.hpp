@@ -296,6 +296,7 @@ inline constexpr const char* optional_texts[] = {
     "subscriptions_none",  // after the last topic is switched off: no news any more
     "choose_news_region",  // first subscription of a person who never said their region
     "news_region_set",     // placeholder {region}
+    "subscriptions_opted_out",  // a topic chosen after STOP; placeholder {start} (the word)
 };
 
 // One answer of an optional demographic question: "female", "18-24".

@@ -184,6 +184,7 @@ void read_texts(const json& value, reading& r, config& out) {
                    {"topic_on", text_rules{{"topic"}, {}}},
                    {"topic_off", text_rules{{"topic"}, {}}},
                    {"news_region_set", text_rules{{"region"}, {}}},
+                   {"subscriptions_opted_out", text_rules{{"start"}, {}}},
                    {"directory_entry",
                     text_rules{{"name", "contact"},
                                {"organisation", "hours", "documents", "eligibility", "cost",

@@ -94,6 +94,11 @@ constexpr built_in_text built_in_texts[] = {
     {"news_region_set", "fr", "Noté : nouvelles pour {region}."},
     {"news_region_set", "pt", "Anotado: notícias para {region}."},
     {"news_region_set", "ar", "تم: أخبار {region}."},
+    {"subscriptions_opted_out", "en", "You asked us to stop. Send {start} first, then choose again."},
+    {"subscriptions_opted_out", "es", "Pediste no recibir mensajes. Envía {start} y vuelve a elegir."},
+    {"subscriptions_opted_out", "fr", "Vous avez demandé l'arrêt. Envoyez {start}, puis choisissez."},
+    {"subscriptions_opted_out", "pt", "Você pediu para parar. Envie {start} e escolha de novo."},
+    {"subscriptions_opted_out", "ar", "طلبت إيقاف الرسائل. أرسل {start} أولاً ثم اختر من جديد."},
 };
 
 constexpr std::array<std::string_view, 10> right_to_left_languages = {

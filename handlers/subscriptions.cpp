@@ -8,6 +8,7 @@
 #include "handlers/menu_engine.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace cwc::handlers {
 
@@ -65,7 +66,21 @@ void change(turn& t, consent_action action, std::string topic, std::string regio
     t.out.consent.push_back({action, std::move(topic), std::move(region), source_of(t)});
 }
 
-// Switches one topic and says so; the first subscription may ask the region next.
+// The first start word in the turn's language, in capitals ("ALTA"), for "send START first".
+std::string start_word(turn& t) {
+    std::string word = "START";
+    for (const auto& set : t.cfg().keywords) {
+        if (set.action != config::keyword_action::start) continue;
+        auto it = set.words.find(t.language);
+        if (it == set.words.end() || it->second.empty()) continue;
+        word = it->second.front();
+        for (char& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    return word;
+}
+
+// Switches one topic and says so; the first subscription may ask the region next. Someone who
+// sent STOP is told to send START first: a subscription would promise news nobody may send them.
 std::string toggle(turn& t, const config::menu_node& node, const config::topic& topic) {
     auto& topics = t.out.contact.topics;
     const std::string name = t.local(topic.name);
@@ -75,6 +90,10 @@ std::string toggle(turn& t, const config::menu_node& node, const config::topic& 
         std::string said = fill(wording(t, "unsubscribed"), {{"topic", name}});
         if (topics.empty()) said = joined(said, " ", wording(t, "subscriptions_none"));
         return joined(said, "\n\n", topics_prompt(t, node));
+    }
+    if (t.out.contact.opted_out) {
+        return joined(fill(wording(t, "subscriptions_opted_out"), {{"start", start_word(t)}}),
+                      "\n\n", topics_prompt(t, node));
     }
     const bool first = topics.empty();
     topics.insert(std::lower_bound(topics.begin(), topics.end(), topic.id), topic.id);

@@ -194,7 +194,8 @@ TEST_CASE("subscription texts have built-in wording and the deployment's own win
     const config& cfg = *result.value;
     CHECK(optional_text(cfg, "subscribed", "es") == "Alta en {topic}.");
     for (const char* key : {"choose_topics", "topic_on", "topic_off", "unsubscribed",
-                            "subscriptions_none", "choose_news_region", "news_region_set"}) {
+                            "subscriptions_none", "choose_news_region", "news_region_set",
+                            "subscriptions_opted_out"}) {
         CAPTURE(key);
         for (const char* lang : {"es", "en", "fr", "pt", "ar"}) {
             CAPTURE(lang);

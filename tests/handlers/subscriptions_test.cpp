@@ -173,6 +173,14 @@ TEST_CASE("STOP ends every topic; START answers but restores none") {
     r = c.send("BAJA");  // again: nothing left to end
     CHECK(r.consent.empty());
 
+    // A topic chosen while out: nothing is subscribed, the person is told how to come back.
+    c.send("SUSCRIBIR");
+    r = c.send("1");
+    CHECK(texts(r) == strings{"Pediste no recibir mensajes. Envía ALTA y vuelve a elegir.\n\n" +
+                              topics_es(false, false, false)});
+    CHECK(r.consent.empty());
+    CHECK(r.contact.topics.empty());
+
     r = c.send("ALTA");
     CHECK_FALSE(r.contact.opted_out);
     CHECK(r.contact.topics.empty());
