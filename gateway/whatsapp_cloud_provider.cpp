@@ -56,23 +56,24 @@ std::string sent_message_id(const nlohmann::json& body) {
     return id != first.end() && id->is_string() ? id->get<std::string>() : std::string{};
 }
 
-// PROVIDERS.md §2.5. The body parameter, if any, is the channel's fixed text for the template,
-// looked up here so an outbox row never holds anything but the template's name and language.
+// PROVIDERS.md §2.5. The body parameter, if any, is the row's own (a broadcast's approved
+// template carries its fixed text), else the channel's fixed text for a re-engagement template,
+// looked up here so such a row holds nothing but the template's name and language.
 nlohmann::ordered_json reengagement_template_json(const config::channel& channel,
                                                   const messages::outbound_message& message) {
     nlohmann::ordered_json t{
         {"name", message.template_name},
         {"language", {{"code", message.template_language}, {"policy", "deterministic"}}}};
+    std::string parameter = message.template_parameter;
     for (const auto& [lang, spec] : channel.reengagement_templates) {
-        if (spec.name != message.template_name || spec.language != message.template_language ||
-            spec.body_parameter.empty())
-            continue;
+        if (!parameter.empty()) break;
+        if (spec.name == message.template_name && spec.language == message.template_language)
+            parameter = spec.body_parameter;
+    }
+    if (!parameter.empty())
         t["components"] = nlohmann::ordered_json::array(
             {{{"type", "body"},
-              {"parameters", nlohmann::ordered_json::array(
-                                 {{{"type", "text"}, {"text", spec.body_parameter}}})}}});
-        break;
-    }
+              {"parameters", nlohmann::ordered_json::array({{{"type", "text"}, {"text", parameter}}})}}});
     return t;
 }
 

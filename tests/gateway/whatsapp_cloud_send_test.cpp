@@ -117,6 +117,46 @@ TEST_CASE("build_send keeps the text within 4096 characters without cutting one 
     CHECK(gateway::truncate_code_points("añb", 0).empty());
 }
 
+TEST_CASE("build_send: a broadcast's template carries the row's own body parameter") {
+    auto with_templates = whatsapp_channel();
+    with_templates.reengagement_templates["es"] = {"respuesta_pendiente", "es", "Cruz Roja"};
+    const gateway::whatsapp_cloud_provider sender{with_templates, {"t", "s", "v", "http://127.0.0.1:9"}};
+    struct row {
+        const char* name;
+        const char* template_name;
+        const char* parameter;
+        std::optional<std::string> expected;  // the body parameter sent, nothing: no components
+    };
+    const std::vector<row> rows{
+        {"a broadcast's parameter", "brigada_salud", "Callao, sábado 9:00", "Callao, sábado 9:00"},
+        {"a broadcast template without one", "brigada_salud", "", std::nullopt},
+        {"the row's parameter wins over the channel's", "respuesta_pendiente", "Callao", "Callao"},
+        {"a re-engagement template: the channel's text", "respuesta_pendiente", "", "Cruz Roja"},
+    };
+    for (const auto& r : rows) {
+        INFO(r.name);
+        messages::outbound_message m;
+        m.id = 77;
+        m.to = "+51987654321";
+        m.template_name = r.template_name;
+        m.template_language = "es";
+        m.template_parameter = r.parameter;
+        m.broadcast_id = 5;
+        const auto body = json::parse(sender.build_send(m, {}).body);
+        CHECK(body["type"] == "template");
+        CHECK(body["template"]["name"] == r.template_name);
+        CHECK_FALSE(body.contains("text"));
+        if (r.expected) {
+            REQUIRE(body["template"].contains("components"));
+            CHECK(body["template"]["components"][0]["type"] == "body");
+            CHECK(body["template"]["components"][0]["parameters"][0]["type"] == "text");
+            CHECK(body["template"]["components"][0]["parameters"][0]["text"] == *r.expected);
+        } else {
+            CHECK_FALSE(body["template"].contains("components"));
+        }
+    }
+}
+
 TEST_CASE("interpret_send: every Graph answer") {
     const std::string sent_body =
         R"({"messaging_product":"whatsapp","contacts":[{"input":"16505551234","wa_id":"16505551234"}],)"

@@ -394,3 +394,28 @@ TEST_CASE("a collective answer reaches the latest open, ordinary case with the c
     CHECK(reader.collective_audience("other_org", "rumour_water", "es", t0 - 24h) ==
           std::vector<audience_cell>{{"sms", "es", 1, 1}});
 }
+
+TEST_CASE("an outbox row keeps its broadcast and its template's body parameter") {
+    broadcast_fixture f;
+    const auto id = f.s.broadcasts().create(campaign());
+    const auto a = f.person();
+    outbound_message m;
+    m.contact_id = a.id;
+    m.channel_id = "wa";
+    m.to = a.address;
+    m.priority = outbound_priority::broadcast;
+    m.created_at = t0;
+    m.template_name = "brigada_salud";
+    m.template_language = "es";
+    m.template_parameter = "Callao, sábado 9:00";
+    m.broadcast_id = id;
+    const auto row = f.s.enqueue(m);
+    const auto stored = f.s.find_outbound(row).value();
+    CHECK(stored.broadcast_id == id);
+    CHECK(stored.template_parameter == "Callao, sábado 9:00");
+    const auto claimed = f.s.claim_due("wa", t0, 10, outbound_priority::broadcast);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].broadcast_id == id);
+    CHECK(claimed[0].template_parameter == "Callao, sábado 9:00");
+    CHECK(f.s.find_outbound(f.row(a, 0))->broadcast_id == 0);
+}
