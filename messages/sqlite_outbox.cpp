@@ -199,9 +199,14 @@ void sqlite_store::record_send_result(std::int64_t outbound_id, const send_resul
         // The provider enforces STOP (e.g. Twilio 21610): record it so nothing unsolicited is
         // queued for this person again.
         std::optional<std::int64_t> contact_id;
+        std::string channel_id;
         {
-            query q = db_->prepare("SELECT contact_id FROM outbox WHERE id = ?1", outbound_id);
-            if (q.step()) contact_id = q.int_at(0);
+            query q = db_->prepare("SELECT contact_id, channel_id FROM outbox WHERE id = ?1",
+                                   outbound_id);
+            if (q.step()) {
+                contact_id = q.int_at(0);
+                channel_id = q.text_at(1);
+            }
         }
         if (contact_id) {
             db_->prepare("UPDATE contacts SET opted_out = 1 WHERE id = ?1 AND opted_out = 0",
@@ -213,6 +218,9 @@ void sqlite_store::record_send_result(std::int64_t outbound_id, const send_resul
                      "contact:" + std::to_string(*contact_id),
                      nlohmann::json{{"outbound_id", outbound_id}, {"error_code", r.error_code}}
                          .dump()});
+                // Their broadcast topics end with it, as with a STOP they sent us.
+                broadcasts().apply_consent(*contact_id, channel_id,
+                                           {consent_action::opted_out, "", "", "provider"}, now);
             }
         }
     }

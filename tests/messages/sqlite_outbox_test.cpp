@@ -242,9 +242,15 @@ TEST_CASE("a callback addressed by our id may overtake the send result") {
 
 TEST_CASE("a provider opt-out (Twilio 21610) fails the message and opts the contact out") {
     outbox_fixture f;
+    f.s.broadcasts().apply_consent(f.person.id, "sms",
+                                   {consent_action::subscribed, "health", "", "menu"}, t0);
     const auto id = f.add("broadcast", outbound_priority::broadcast, t0);
     REQUIRE(f.s.claim_due("sms", t0, 1, outbound_priority::broadcast).size() == 1);
     f.s.record_send_result(id, {send_result::outcome::recipient_opted_out, "", "21610", {}}, t0);
+    // Their broadcast topics end as with a STOP sent to us, logged as the provider's.
+    CHECK(f.s.find_contact(f.person.id)->topics.empty());
+    CHECK(raw_db{f.file.path()}.text("SELECT source FROM consent_log WHERE action = 'opted_out'") ==
+          "provider");
     const auto m = f.s.find_outbound(id).value();
     CHECK(m.status == outbound_status::failed);
     CHECK(m.error_code == "21610");
