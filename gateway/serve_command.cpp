@@ -2,6 +2,7 @@
 // then runs until SIGINT/SIGTERM, when it stops accepting, lets requests in flight finish within
 // a grace period, and stops (the writer drains its queue before the process exits).
 #include "gateway/app_log.hpp"
+#include "gateway/broadcast_completion.hpp"
 #include "gateway/channel_runtime.hpp"
 #include "gateway/commands.hpp"
 #include "gateway/dispatcher.hpp"
@@ -186,6 +187,7 @@ int run_serve(const serve_options& options) {
     if (server_cfg.media.fetch) fetcher.start();
     net::co_spawn(io, sweep_stale_parts(writer, cfg), net::detached);
     net::co_spawn(io, run_focal_alerts(writer, cfg), net::detached);
+    net::co_spawn(io, run_broadcast_completion(writer, server_cfg.database), net::detached);
     if (officers_server) {
         officers_server->start();
         const auto at = officers_server->local_endpoint();

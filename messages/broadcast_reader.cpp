@@ -133,6 +133,13 @@ std::optional<broadcast> broadcast_reader::load(std::int64_t id) {
     return sqlite::broadcast_from_row(q);
 }
 
+std::vector<std::int64_t> broadcast_reader::sending() {
+    sqlite::query q = db_->prepare("SELECT id FROM broadcasts WHERE status = 'sending' ORDER BY id");
+    std::vector<std::int64_t> out;
+    while (q.step()) out.push_back(q.int_at(0));
+    return out;
+}
+
 broadcast_progress broadcast_reader::progress(std::int64_t id) {
     broadcast_progress p;
     {

@@ -31,6 +31,9 @@ class broadcast_reader {
                                 std::int64_t before_id = 0);
     std::optional<broadcast> load(std::int64_t id);
     broadcast_progress progress(std::int64_t id);
+    // The ids of the broadcasts being sent (status 'sending'), oldest first: the completion check
+    // (gateway/broadcast_completion.hpp) looks at these only.
+    std::vector<std::int64_t> sending();
 
     // Who a campaign segment reaches now: subscribed to one of its topics, not opted out, in its
     // regions/languages/channels. The language is the contact's, or `default_language` when the
