@@ -146,6 +146,16 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     auto contact = store.find_or_create_contact(message.from, now);
     out.contact_pseudonym = contact.pseudonym;
     const std::string actor = "contact:" + contact.pseudonym;
+    // A broadcast that reached the person lately, before they wrote again, is what this message
+    // answers (asked before the contact is saved: its last message is still the previous one).
+    // One indexed look-up; none for a person writing for the first time.
+    std::optional<std::int64_t> answered;
+    if (contact.last_inbound_at != messages::timestamp{})
+        answered = store.broadcasts().broadcast_answered_by(
+            contact.id, now - std::chrono::hours{cfg.broadcasts.reply_link_hours});
+    const auto link_reply = [&](std::int64_t inbound_id) {
+        if (answered) store.broadcasts().link_reply(*answered, inbound_id, contact.id, now);
+    };
     // The person wrote: WhatsApp's window is open again, and what waited for it goes first, in
     // its order (gateway/whatsapp_window.hpp). Other channels hold nothing for a reply.
     if (const auto released = config::has_reply_window(channel.kind)
@@ -157,6 +167,7 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     if (message.kind == "unsupported") {
         // A sticker, a poll, a type we cannot read: kept, and the person is told what works.
         out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::handled);
+        link_reply(out.inbound_id);
         contact.last_inbound_at = now;
         store.save_contact(contact);
         const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
@@ -189,6 +200,7 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         // The message is kept and marked failed; the person gets a short apology, not silence.
         out.handler_failed = true;
         out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::failed);
+        link_reply(out.inbound_id);
         for (const auto& a : message.media) store.insert_media(out.inbound_id, a, now);
         contact.last_inbound_at = now;
         store.save_contact(contact);
@@ -205,7 +217,9 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     auto& r = *result;
     out.inbound_id = store.insert_inbound(message, contact.id, messages::inbound_outcome::handled);
     for (const auto& a : message.media) store.insert_media(out.inbound_id, a, now);
+    link_reply(out.inbound_id);
     json detail{{"channel", channel.id}, {"segments", messages::count_sms(message.text).segments}};
+    if (answered) detail["broadcast"] = *answered;
     if (message.kind != "text") detail["kind"] = message.kind;
     if (!message.media.empty()) detail["media"] = message.media.size();
     if (!(r.contact.state == contact.state)) {
