@@ -99,8 +99,9 @@ std::vector<outbox_channel_report> sqlite_store::report_outbox(std::string_view 
         r.channel_id = channel;
         const auto status = q.text_at(1);
         const auto n = static_cast<std::size_t>(q.int_at(5));
-        // 'held': waiting for the person to open WhatsApp's window again (still to be sent).
-        if (status == "queued" || status == "held") r.queued += n;
+        // 'held': waiting for the person to open WhatsApp's window again (still to be sent);
+        // 'paused': a broadcast's row waiting for it to resume. 'cancelled' counts as failed.
+        if (status == "queued" || status == "held" || status == "paused") r.queued += n;
         else if (status == "sending") r.sending += n;
         else if (status == "unknown") r.unknown += n;
         else if (status == "sent") r.sent += n;

@@ -148,6 +148,11 @@ TEST_CASE("pause, resume and cancel change only the broadcast's waiting rows") {
     CHECK(f.status_of(claimed) == "sending/");  // already sending: it finishes
     CHECK(f.status_of(elsewhere) == "queued/");
     CHECK(f.s.find_outbound(now_due)->status == outbound_status::queued);  // paused reads as waiting
+    const auto report = f.s.report_outbox("");
+    REQUIRE(report.size() == 1);
+    CHECK(report[0].queued == 3);  // two paused, one of the other broadcast
+    CHECK(report[0].sending == 1);
+    CHECK(report[0].failed == 0);
     CHECK(f.s.claim_due("sms", t0 + 20h, 100, outbound_priority::broadcast).size() == 1);  // `elsewhere`
 
     CHECK(f.s.broadcasts().resume_rows(id, t0 + 2h) == 2);
