@@ -159,9 +159,14 @@ test('to a region in two languages: exactly its subscribers, each in their langu
   assert.equal(shown.json.broadcast.planned, 10);
   assert.equal(shown.json.progress.planned, 10);
   const audit = gw.db.query(`select action, actor, detail from audit_log where subject = 'broadcast:${b.id}' order by seq`);
-  assert.deepEqual(audit.map((a) => a.action), ['broadcast.created', 'broadcast.confirmed']);
+  assert.deepEqual(audit.map((a) => a.action).slice(0, 2), ['broadcast.created', 'broadcast.confirmed']);
   assert.equal(audit[1].actor, 'officer:Juan Difusión');
   assert.deepEqual({ planned: JSON.parse(audit[1].detail).planned, audience: JSON.parse(audit[1].detail).audience }, { planned: 10, audience: 10 });
+
+  // All sent: the broadcast completes; a recipient who writes now is counted as a reply.
+  await h.wait_for(async () => (await api('broadcaster', 'GET', `/api/v1/broadcasts/${b.id}`)).json.broadcast.status === 'completed', 15000, 'completed');
+  await people.a1.say('gracias');
+  assert.equal((await progress(b.id)).replies, 1);
 });
 
 test('STOP between preview and confirmation, and STOP while it is sending, are honoured', async () => {
@@ -213,6 +218,18 @@ test('quiet hours: rows wait until they end, in the audience\'s zone; a cancel e
   assert.equal(pr.queued, 0);
   const again = await api('broadcaster', 'POST', `/api/v1/broadcasts/${created.broadcast.id}/resume`);
   assert.equal(again.status, 409, 'a cancelled broadcast stays cancelled');
+
+  // A schedule: shown "scheduled" until its time, rows due then.
+  const at = new Date(Math.floor(Date.now() / 1000) * 1000 + 3 * 3600000);
+  const later = await create('broadcaster', lima_campaign('Brigada programada', { scheduled_at: at.toISOString() }));
+  assert.equal(Date.parse(later.preview.starts_at), at.getTime());
+  assert.equal((await confirm('broadcaster', later.broadcast.id)).broadcast.status, 'scheduled');
+  for (const r of rows_of(later.broadcast.id)) assert.equal(Number(r.next_attempt_at), at.getTime());
+  const listed = await api('broadcaster', 'GET', '/api/v1/broadcasts?status=scheduled');
+  assert.deepEqual(listed.json.broadcasts.map((x) => x.id), [later.broadcast.id]);
+  const past = await api('broadcaster', 'POST', '/api/v1/broadcasts', lima_campaign('Ayer', { scheduled_at: '2020-01-01T00:00:00Z' }));
+  assert.equal(past.status, 422);
+  assert.equal((await api('broadcaster', 'POST', `/api/v1/broadcasts/${later.broadcast.id}/cancel`)).status, 200);
 });
 
 test('pause holds the rest, resume sends it; a reply overtakes the running broadcast', async () => {
@@ -252,7 +269,7 @@ test('pause holds the rest, resume sends it; a reply overtakes the running broad
   const last_index = fake.sent.findLastIndex((m) => m.body.startsWith('Brigada tres'));
   assert.ok(first_index < reply_index && reply_index < last_index, 'the reply went between the broadcast\'s rows');
   const actions = gw.db.query(`select action from audit_log where subject = 'broadcast:${b.id}' order by seq`).map((a) => a.action);
-  assert.deepEqual(actions, ['broadcast.created', 'broadcast.confirmed', 'broadcast.paused', 'broadcast.resumed']);
+  assert.deepEqual(actions.slice(0, 4), ['broadcast.created', 'broadcast.confirmed', 'broadcast.paused', 'broadcast.resumed']);
 });
 
 test('another organisation cannot see or touch it; auditors read, change nothing; focal points have none', async () => {
