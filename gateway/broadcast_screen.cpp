@@ -42,6 +42,8 @@ const std::optional<messages::broadcast>& broadcast_screen::broadcast_of(message
 
 bool broadcast_screen::screen_one(messages::store& s, outbound_message& m, timestamp now) {
     const auto& b = broadcast_of(s, m.broadcast_id);
+    // The broadcast's other waiting rows follow it (the desk's own pages may not have reached
+    // them yet): an indexed update of its queued rows only, cheap after the first.
     if (!b || b->status == broadcast_status::cancelled) {
         s.return_unsent(m.id, now, messages::cancelled_code, now);
         s.broadcasts().cancel_rows(m.broadcast_id, now);
