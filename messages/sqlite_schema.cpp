@@ -341,6 +341,19 @@ CREATE TABLE broadcast_replies (
 );
 CREATE INDEX broadcast_replies_broadcast ON broadcast_replies(broadcast_id);
 )sql"},
+    migration{12, R"sql(
+-- Signed heads of the audit chain (issue 6): the (seq, hash) of the newest entry when it was
+-- signed, signed with the deployment's Ed25519 key (kept outside the database), so an auditor
+-- can hold a head that recomputing the chain cannot reproduce. Hex text; signed_at epoch ms.
+CREATE TABLE audit_heads (
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  signed_at INTEGER NOT NULL,
+  public_key TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+)sql"},
 };
 
 int current_version(connection& db) {
