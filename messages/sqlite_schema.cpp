@@ -354,6 +354,34 @@ CREATE TABLE audit_heads (
   signature TEXT NOT NULL
 );
 )sql"},
+    migration{13, R"sql(
+-- Erasure on a person's request and retention (issue 6). The provider ids of an erased person's
+-- messages are kept only as a SHA-256 (of channel id, a 0 byte, provider id) for a week, so a
+-- late provider retry is recognised and not stored again.
+CREATE TABLE tombstones (
+  digest TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tombstones_expiry ON tombstones(expires_at);
+-- An erasure asked for while a sensitive case of the person is open waits for its closing.
+CREATE TABLE held_erasures (
+  contact_id INTEGER PRIMARY KEY,
+  requested_at INTEGER NOT NULL
+);
+-- The last reply (the erasure confirmed) goes to the number being erased: its row keeps the
+-- address until the send is final, then the trigger erases it and its text (the store
+-- checkpoints the WAL once no such row is left, so the bytes leave both files).
+ALTER TABLE outbox ADD COLUMN erase_after_send INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_erase_after_send ON outbox(id) WHERE erase_after_send = 1;
+CREATE TRIGGER outbox_erase_after_send AFTER UPDATE OF status ON outbox
+  WHEN NEW.erase_after_send = 1
+   AND NEW.status IN ('sent', 'delivered', 'read', 'failed', 'undelivered', 'cancelled')
+BEGIN
+  UPDATE outbox SET to_address = 'erased:' || NEW.contact_id, text = '', menu_json = '',
+                    erase_after_send = 0
+   WHERE id = NEW.id;
+END;
+)sql"},
 };
 
 int current_version(connection& db) {
