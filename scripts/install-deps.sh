@@ -5,9 +5,11 @@ set -euo pipefail
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PKGS=(cmake make g++ pkg-config ca-certificates openssl curl sqlite3
       libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
-      libspdlog-dev libcli11-dev doctest-dev libhowardhinnant-date-dev)
+      libspdlog-dev libcli11-dev doctest-dev libhowardhinnant-date-dev
+      libjs-chart.js)  # the officers' desk serves Debian's Chart.js (/usr/share/javascript/chart.js)
 if [ "${1:-}" = "--test" ]; then
-  PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev tmux procps iproute2 kannel kannel-extras)
+  PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev tmux procps iproute2 kannel kannel-extras
+        chromium)  # tests/browser drives Debian's Chromium through playwright-core
 fi
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
