@@ -5,6 +5,7 @@
 #include "messages/sqlite_broadcast_book.hpp"
 
 #include "messages/pseudonym.hpp"
+#include "messages/record_digest.hpp"
 #include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_schema.hpp"
 #include "messages/sqlite_wal_batching.hpp"
@@ -261,22 +262,15 @@ void sqlite_store::save_contact(const contact& c) {
 
 std::int64_t sqlite_store::insert_inbound(const inbound_message& m, std::int64_t contact_id,
                                           inbound_outcome outcome) {
-    std::optional<std::string> location;
-    if (m.location) {
-        location = nlohmann::json{{"latitude", m.location->latitude},
-                                  {"longitude", m.location->longitude},
-                                  {"name", m.location->name},
-                                  {"address", m.location->address}}
-                       .dump();
-    }
+    const std::string location = stored_location(m);  // the form its digest reads
     auto q = db_->prepare(
         "INSERT INTO inbound_messages "
         "(channel_id, provider_message_id, contact_id, text, received_at, outcome, kind, "
         "location_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         m.channel_id, m.provider_message_id, contact_id, m.text, to_unix_ms(m.received_at),
         std::string_view{outcome == inbound_outcome::handled ? "handled" : "failed"}, m.kind);
-    if (location)
-        q.bind(8, std::string_view{*location});
+    if (!location.empty())
+        q.bind(8, std::string_view{location});
     else
         q.bind_null(8);
     q.run();
