@@ -96,7 +96,9 @@ struct channel {
 
 // What a global keyword does; keywords work from any point of a conversation.
 // subscribe: opens the first subscriptions node (topics a person hears about by broadcast).
-enum class keyword_action { menu, help, stop, start, language, status, subscribe };
+// erase ("delete" in the JSON): the person asks for their number and texts to be erased; the
+// engine asks for confirmation first (texts erasure_*).
+enum class keyword_action { menu, help, stop, start, language, status, subscribe, erase };
 
 struct keyword_set {
     keyword_action action;
@@ -203,6 +205,20 @@ struct officers_settings {
     int failed_attempts_per_minute = 10;    // per client address, then 429
 };
 
+// How long personal content is kept (DOMAIN.md "Data responsibility"), in days; 0 = keep.
+// Expired messages and closed cases keep their aggregates (type, category, region, language,
+// dates, status, codes) and lose their texts, media and, when nothing of theirs is left
+// unexpired, the person's number.
+struct retention_settings {
+    int messages_days = 0;                    // inbound and outbound messages
+    std::map<std::string, int> case_days;     // by case type id; absent = keep
+    // Days for a case type, 0 (keep) when not set.
+    int days_for(const std::string& case_type) const {
+        auto it = case_days.find(case_type);
+        return it == case_days.end() ? 0 : it->second;
+    }
+};
+
 // The service directory (referral pathways): who offers what, where, for whom.
 struct sector {
     std::string id;  // "health", "legal", "documentation", "protection", "shelter"
@@ -297,6 +313,12 @@ inline constexpr const char* optional_texts[] = {
     "choose_news_region",  // first subscription of a person who never said their region
     "news_region_set",     // placeholder {region}
     "subscriptions_opted_out",  // a topic chosen after STOP; placeholder {start} (the word)
+    // erasure on the person's request (keyword "delete"):
+    "erasure_yes",        // the one word that confirms it ("SI", "YES"), compared folded
+    "erasure_confirm",    // the question; placeholder {yes}
+    "erasure_done",       // the last message: their number and texts are erased
+    "erasure_held",       // an open sensitive case keeps them until it is closed
+    "erasure_cancelled",  // any other answer to the question
 };
 
 // One answer of an optional demographic question: "female", "18-24".
@@ -330,6 +352,7 @@ struct config {
     std::vector<service> services;
     std::vector<topic> topics;
     broadcast_settings broadcasts;
+    retention_settings retention;
     std::map<std::string, menu_node> nodes;         // by id
     std::map<std::string, localized_text> texts;    // by key, see required_texts
     std::map<std::string, localized_text> statuses; // case status id -> plain words for STATUS

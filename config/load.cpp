@@ -143,6 +143,7 @@ void read_document(const json& document, reading& r, config& cfg) {
         read_statuses(*v, r, cfg);
     }
     if (const json* v = root.find("officers")) read_officers(*v, r, cfg);
+    if (const json* v = root.find("retention")) read_retention(*v, r, cfg);
     root.warn_unknown();
     check_cross_references(r, cfg, nodes != nullptr && nodes->is_object());
     check_directory(r, cfg);

@@ -21,10 +21,11 @@ constexpr action_name actions[] = {
     {keyword_action::menu, "menu"},         {keyword_action::help, "help"},
     {keyword_action::stop, "stop"},         {keyword_action::start, "start"},
     {keyword_action::language, "language"}, {keyword_action::status, "status"},
-    {keyword_action::subscribe, "subscribe"},
+    {keyword_action::subscribe, "subscribe"}, {keyword_action::erase, "delete"},
 };
-// Optional: a deployment without broadcasts has no subscriptions to open.
-constexpr keyword_action optional_actions[] = {keyword_action::subscribe};
+// Optional: a deployment without broadcasts has no subscriptions to open; without "delete"
+// people ask for erasure through the officers.
+constexpr keyword_action optional_actions[] = {keyword_action::subscribe, keyword_action::erase};
 
 // Where a folded keyword was first seen, to name both places in a collision.
 struct keyword_origin {
@@ -132,7 +133,7 @@ void read_keywords(const json& value, reading& r, config& out) {
         if (words != nullptr) read_words(*words, o.path_of(a.name), a, r, set, seen);
         out.keywords.push_back(std::move(set));
     }
-    o.warn_unknown("actions: menu, help, stop, start, language, status, subscribe");
+    o.warn_unknown("actions: menu, help, stop, start, language, status, subscribe, delete");
 }
 
 void read_regions(const json& value, reading& r, config& out) {
@@ -185,6 +186,7 @@ void read_texts(const json& value, reading& r, config& out) {
                    {"topic_off", text_rules{{"topic"}, {}}},
                    {"news_region_set", text_rules{{"region"}, {}}},
                    {"subscriptions_opted_out", text_rules{{"start"}, {}}},
+                   {"erasure_confirm", text_rules{{"yes"}, {}}},
                    {"directory_entry",
                     text_rules{{"name", "contact"},
                                {"organisation", "hours", "documents", "eligibility", "cost",

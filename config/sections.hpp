@@ -33,6 +33,9 @@ void read_satisfaction(const json& value, reading& r, config& out);
 // Once everything is read: safe reply present when anything is sensitive, node organisations.
 void check_workflow(reading& r, const config& cfg);
 
+// Retention periods (read_retention.cpp). Needs case types read first.
+void read_retention(const json& value, reading& r, config& out);
+
 // The officers' API listener and its limits (read_officers.cpp).
 void read_officers(const json& value, reading& r, config& out);
 

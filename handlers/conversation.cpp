@@ -101,6 +101,9 @@ void act(turn& t, const keyword_match& match, const std::string& folded) {
         case keyword_action::subscribe:
             t.say(open_subscriptions(t));
             return;
+        case keyword_action::erase:
+            t.say(enter_start(t));  // the erasure flow comes with the store's erase functions
+            return;
     }
 }
 

@@ -26,7 +26,7 @@ TEST_CASE("the example config loads with no errors and no warnings") {
     CHECK(cfg.find_channel("sms")->address == "+5116409000");
     REQUIRE(cfg.find_node(cfg.start_node) != nullptr);
     CHECK(cfg.find_node(cfg.start_node)->kind == node_kind::menu);
-    CHECK(cfg.keywords.size() == 7);  // subscribe included
+    CHECK(cfg.keywords.size() == 8);  // subscribe and delete included
     REQUIRE(cfg.find_category("gbv") != nullptr);
     CHECK(cfg.find_category("gbv")->sensitive);
     CHECK_FALSE(cfg.find_category("suggestion")->sensitive);
