@@ -4,6 +4,7 @@
 #include "gateway/broadcast_completion.hpp"
 
 #include "gateway/app_log.hpp"
+#include "gateway/broadcast_desk.hpp"
 #include "messages/broadcast_reader.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -60,6 +61,27 @@ boost::asio::awaitable<void> run_broadcast_completion(store_writer& writer, std:
         timer.expires_after(every);
         auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         if (ec) co_return;
+    }
+}
+
+boost::asio::awaitable<void> resume_interrupted_broadcasts(store_writer& writer,
+                                                           const config::config& cfg,
+                                                           std::string database_path) {
+    try {
+        messages::broadcast_reader reader(database_path);
+        broadcast_steps steps;
+        steps.read = [&reader](broadcast_steps::read_work& work) -> boost::asio::awaitable<void> {
+            work(reader);
+            co_return;
+        };
+        steps.write = [&writer](broadcast_steps::write_work& work) {
+            return writer.run([&work](messages::store& s) { work(s); });
+        };
+        const auto resumed = co_await resume_confirmations(steps, cfg, messages::system_now());
+        if (resumed > 0)
+            log_event(log_level::warn, "broadcast.confirmations_resumed", {{"broadcasts", resumed}});
+    } catch (const std::exception& e) {
+        log_event(log_level::error, "broadcast.resume_failed", {{"what", e.what()}});
     }
 }
 

@@ -1,9 +1,11 @@
 // A broadcast is over when none of its rows can still be sent: then 'sending' becomes
 // 'completed' (finished_at, audit "broadcast.completed" by "system"). The desk may call
 // complete_if_finished right after a confirmation that queued nothing; the periodic check
-// finds the rest and costs nothing but one small read while no broadcast is sending.
+// finds the rest and costs nothing but one small read while no broadcast is sending. At start,
+// a confirmation a crash cut short is finished.
 #pragma once
 
+#include "config/config.hpp"
 #include "gateway/store_writer.hpp"
 #include "messages/store.hpp"
 
@@ -23,5 +25,11 @@ bool complete_if_finished(messages::store& s, std::int64_t broadcast_id, message
 // connection to `database_path`) are checked in one writer unit, only when there are some.
 boost::asio::awaitable<void> run_broadcast_completion(store_writer& writer, std::string database_path,
                                                       std::chrono::seconds every = std::chrono::seconds(5));
+
+// Once at start: confirmations a crash interrupted are planned to the end and sent
+// (broadcast_desk.hpp resume_confirmations), reading on a connection to `database_path`.
+boost::asio::awaitable<void> resume_interrupted_broadcasts(store_writer& writer,
+                                                           const config::config& cfg,
+                                                           std::string database_path);
 
 }  // namespace cwc::gateway

@@ -50,41 +50,23 @@ broadcast_result screen(messages::broadcast_reader& r, const config::config& cfg
     return result;
 }
 
-}  // namespace
-
-boost::asio::awaitable<broadcast_result> confirm_broadcast(broadcast_steps& steps,
-                                                           const config::config& cfg,
-                                                           messages::officer o, std::int64_t id,
-                                                           messages::timestamp now) {
+// Plans the recipients after `so_far` page by page, marks the broadcast sending and, for a
+// collective answer, its cases responded. Every step is one writer unit, and a page's rows
+// commit together, so after a crash resume_confirmations continues after the last whole page.
+boost::asio::awaitable<broadcast_result> plan_and_send(
+    broadcast_steps& steps, const config::config& cfg, const messages::officer& o, broadcast b,
+    std::int64_t audience, messages::broadcast_reader::planned_so_far so_far,
+    messages::timestamp now) {
+    const std::int64_t id = b.id;
     broadcast_result result;
-    broadcast_steps::read_work screening = [&](messages::broadcast_reader& r) {
-        result = screen(r, cfg, o, id, now);
-    };
-    co_await steps.read(screening);
-    if (result.outcome != desk_outcome::done) co_return result;
-
-    // Claim it in the writer: a second confirmation (another request, the CLI) is refused.
-    bool claimed = false;
-    broadcast_steps::write_work claim = [&](messages::store& s) {
-        claimed = false;
-        auto b = s.broadcasts().load(id);
-        if (!b || b->status != broadcast_status::draft || b->confirmed_at) return;
-        b->confirmed_at = now;
-        s.broadcasts().save(*b);
-        claimed = true;
-    };
-    check(co_await steps.write(claim));
-    if (!claimed)
-        co_return refused(desk_outcome::not_allowed, "the broadcast was confirmed already");
-    broadcast b = std::move(*result.after);
-    b.confirmed_at = now;
+    result.audience = audience;
 
     // Page by page: read recipients, lay out their rows, queue them in one unit.
     const bool collective = !b.answers_code.empty();
     std::vector<messages::broadcast_recipient> all_collective;
     std::size_t collective_at = 0;
-    std::int64_t after_contact = 0;
-    std::int64_t planned = 0;
+    std::int64_t after_contact = so_far.through_contact;
+    std::int64_t planned = so_far.rows;
     bool cancelled = false;
     reach_budget budget;
     std::vector<messages::broadcast_recipient> page;
@@ -93,8 +75,12 @@ boost::asio::awaitable<broadcast_result> confirm_broadcast(broadcast_steps& step
             page = r.campaign_recipients(b.segment, after_contact, plan_page_size);
             return;
         }
-        if (collective_at == 0 && all_collective.empty())
+        if (collective_at == 0 && all_collective.empty()) {
             all_collective = r.collective_recipients(b.organisation, b.answers_code);
+            std::erase_if(all_collective, [&](const messages::broadcast_recipient& p) {
+                return p.contact_id <= so_far.through_contact;  // queued before a crash
+            });
+        }
         const auto end = std::min(all_collective.size(), collective_at + plan_page_size);
         page.assign(all_collective.begin() + static_cast<std::ptrdiff_t>(collective_at),
                     all_collective.begin() + static_cast<std::ptrdiff_t>(end));
@@ -166,6 +152,70 @@ boost::asio::awaitable<broadcast_result> confirm_broadcast(broadcast_steps& step
     result.after = std::move(b);
     result.outcome = desk_outcome::done;
     co_return result;
+}
+
+}  // namespace
+
+boost::asio::awaitable<broadcast_result> confirm_broadcast(broadcast_steps& steps,
+                                                           const config::config& cfg,
+                                                           messages::officer o, std::int64_t id,
+                                                           messages::timestamp now) {
+    broadcast_result result;
+    broadcast_steps::read_work screening = [&](messages::broadcast_reader& r) {
+        result = screen(r, cfg, o, id, now);
+    };
+    co_await steps.read(screening);
+    if (result.outcome != desk_outcome::done) co_return result;
+
+    // Claim it in the writer: a second confirmation (another request, the CLI) is refused.
+    bool claimed = false;
+    broadcast_steps::write_work claim = [&](messages::store& s) {
+        claimed = false;
+        auto b = s.broadcasts().load(id);
+        if (!b || b->status != broadcast_status::draft || b->confirmed_at) return;
+        b->confirmed_at = now;
+        s.broadcasts().save(*b);
+        // Who confirmed, even if a crash leaves the rest to resume_confirmations.
+        s.append_audit({now, actor_of(o), "broadcast.confirmation_started",
+                        "broadcast:" + std::to_string(id), "{}"});
+        claimed = true;
+    };
+    check(co_await steps.write(claim));
+    if (!claimed)
+        co_return refused(desk_outcome::not_allowed, "the broadcast was confirmed already");
+    broadcast b = std::move(*result.after);
+    b.confirmed_at = now;
+    co_return co_await plan_and_send(steps, cfg, o, std::move(b), result.audience, {}, now);
+}
+
+boost::asio::awaitable<std::size_t> resume_confirmations(broadcast_steps& steps,
+                                                         const config::config& cfg,
+                                                         messages::timestamp now) {
+    std::vector<std::int64_t> interrupted;
+    broadcast_steps::read_work find = [&](messages::broadcast_reader& r) {
+        interrupted = r.interrupted_confirmations();
+    };
+    co_await steps.read(find);
+    std::size_t resumed = 0;
+    for (const auto id : interrupted) {
+        std::optional<broadcast> b;
+        messages::broadcast_reader::planned_so_far so_far;
+        std::int64_t audience = 0;
+        broadcast_steps::read_work load = [&](messages::broadcast_reader& r) {
+            b = r.load(id);
+            so_far = r.planned(id);
+            if (b)
+                for (const auto& cell : audience_of(r, cfg, *b, now)) audience += cell.people;
+        };
+        co_await steps.read(load);
+        if (!b) continue;
+        // The system finishes what the officer started (audited then with their name).
+        const messages::officer system{-1, "system", messages::role::admin, b->organisation};
+        const auto result = co_await plan_and_send(steps, cfg, system, std::move(*b), audience,
+                                                   so_far, now);
+        if (result.outcome == desk_outcome::done) ++resumed;
+    }
+    co_return resumed;
 }
 
 }  // namespace cwc::gateway

@@ -118,6 +118,7 @@ bool may_change(const messages::officer& o, const broadcast& b) {
 }
 
 std::string actor_of(const messages::officer& o) {
+    if (o.token_id < 0) return o.name;  // the gateway itself
     return o.token_id == 0 ? "cli:" + o.name : o.actor();
 }
 

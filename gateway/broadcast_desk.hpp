@@ -37,7 +37,8 @@ struct broadcast_result {
 bool may_see(const messages::officer& o, const messages::broadcast& b);
 bool may_change(const messages::officer& o, const messages::broadcast& b);
 bool has_broadcasts(const messages::officer& o);  // false: focal points
-// "officer:<name>", or "cli:<name>" for a command at the server (token id 0).
+// "officer:<name>", "cli:<name>" for a command at the server (token id 0), or the bare name for
+// the gateway itself (token id -1: "system").
 std::string actor_of(const messages::officer& o);
 
 // The draft's organisation, topics, code, regions, languages, channels, template languages and
@@ -83,5 +84,12 @@ boost::asio::awaitable<broadcast_result> confirm_broadcast(broadcast_steps& step
                                                            const config::config& cfg,
                                                            messages::officer o, std::int64_t id,
                                                            messages::timestamp now);
+
+// After a crash in the middle of a confirmation (a draft with confirmed_at, some pages queued):
+// plans the people not yet queued, marks it sending and audits "broadcast.confirmed" by
+// "system". Run once at start; returns how many it finished.
+boost::asio::awaitable<std::size_t> resume_confirmations(broadcast_steps& steps,
+                                                         const config::config& cfg,
+                                                         messages::timestamp now);
 
 }  // namespace cwc::gateway

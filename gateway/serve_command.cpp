@@ -187,6 +187,7 @@ int run_serve(const serve_options& options) {
     if (server_cfg.media.fetch) fetcher.start();
     net::co_spawn(io, sweep_stale_parts(writer, cfg), net::detached);
     net::co_spawn(io, run_focal_alerts(writer, cfg), net::detached);
+    net::co_spawn(io, resume_interrupted_broadcasts(writer, cfg, server_cfg.database), net::detached);
     net::co_spawn(io, run_broadcast_completion(writer, server_cfg.database), net::detached);
     if (officers_server) {
         officers_server->start();

@@ -140,6 +140,25 @@ std::vector<std::int64_t> broadcast_reader::sending() {
     return out;
 }
 
+std::vector<std::int64_t> broadcast_reader::interrupted_confirmations() {
+    sqlite::query q = db_->prepare(
+        "SELECT id FROM broadcasts WHERE status = 'draft' AND confirmed_at > 0 ORDER BY id");
+    std::vector<std::int64_t> out;
+    while (q.step()) out.push_back(q.int_at(0));
+    return out;
+}
+
+broadcast_reader::planned_so_far broadcast_reader::planned(std::int64_t id) {
+    sqlite::query q = db_->prepare(
+        "SELECT COUNT(*), COALESCE(MAX(contact_id), 0) FROM outbox WHERE broadcast_id = ?1", id);
+    planned_so_far p;
+    if (q.step()) {
+        p.rows = q.int_at(0);
+        p.through_contact = q.int_at(1);
+    }
+    return p;
+}
+
 broadcast_progress broadcast_reader::progress(std::int64_t id) {
     broadcast_progress p;
     {

@@ -34,6 +34,16 @@ class broadcast_reader {
     // The ids of the broadcasts being sent (status 'sending'), oldest first: the completion check
     // (gateway/broadcast_completion.hpp) looks at these only.
     std::vector<std::int64_t> sending();
+    // Confirmations a crash interrupted: drafts with a confirmation time (some pages may be
+    // queued), oldest first.
+    std::vector<std::int64_t> interrupted_confirmations();
+    // How far a confirmation got: the rows queued for the broadcast and the highest contact id
+    // among them (pages are planned in contact id order, each in one transaction).
+    struct planned_so_far {
+        std::int64_t rows = 0;
+        std::int64_t through_contact = 0;
+    };
+    planned_so_far planned(std::int64_t id);
 
     // Who a campaign segment reaches now: subscribed to one of its topics, not opted out, in its
     // regions/languages/channels. The language is the contact's, or `default_language` when the

@@ -46,8 +46,10 @@ struct desk : pipeline {
         d.respect_quiet_hours = false;
         return d;
     }
-    // Runs a confirmation to its end: reads inline, each writer unit in a transaction of its own.
-    broadcast_result confirm(const messages::officer& o, std::int64_t id) {
+    // Runs a confirmation (or a resumption) to its end: reads inline, each writer unit in a
+    // transaction of its own.
+    template <typename Result, typename Start>
+    Result run(Start start) {
         messages::broadcast_reader reader(file.path());
         broadcast_steps steps;
         steps.read = [&reader](broadcast_steps::read_work& work) -> net::awaitable<void> {
@@ -63,14 +65,21 @@ struct desk : pipeline {
             co_return nullptr;
         };
         net::io_context io;
-        broadcast_result result;
-        net::co_spawn(io, confirm_broadcast(steps, cfg, o, id, now),
-                      [&](std::exception_ptr e, broadcast_result r) {
-                          if (e) std::rethrow_exception(e);
-                          result = std::move(r);
-                      });
+        Result result{};
+        net::co_spawn(io, start(steps), [&](std::exception_ptr e, Result r) {
+            if (e) std::rethrow_exception(e);
+            result = std::move(r);
+        });
         io.run();
         return result;
+    }
+    broadcast_result confirm(const messages::officer& o, std::int64_t id) {
+        return run<broadcast_result>(
+            [&](broadcast_steps& steps) { return confirm_broadcast(steps, cfg, o, id, now); });
+    }
+    std::size_t resume() {
+        return run<std::size_t>(
+            [&](broadcast_steps& steps) { return resume_confirmations(steps, cfg, now); });
     }
     std::vector<std::int64_t> people;
     int units = 0;
@@ -132,7 +141,41 @@ TEST_CASE("a draft is confirmed once into rows for the people subscribed in its 
     CHECK(cancel_broadcast(d.store, d.rosa, id, d.now).outcome == desk_outcome::not_allowed);
     CHECK(d.count("SELECT COUNT(*) FROM audit_log WHERE subject = 'broadcast:" +
                   std::to_string(id) + "' AND actor = 'officer:Rosa'") ==
-          5);  // created, confirmed, paused, resumed, cancelled
+          6);  // created, confirmation started, confirmed, paused, resumed, cancelled
+}
+
+TEST_CASE("a confirmation a crash cut short is finished at start, nobody queued twice") {
+    desk d;
+    d.now = t0 + 1h;
+    const auto id = create_broadcast(d.store, d.cfg, d.rosa, d.lima(), d.now).after->id;
+    CHECK(d.resume() == 0);  // a draft nobody confirmed stays a draft
+    // The crash: confirmed (claimed) and the first person's page queued, then nothing.
+    auto b = *d.store.broadcasts().load(id);
+    b.confirmed_at = d.now;
+    d.store.broadcasts().save(b);
+    messages::outbound_message first;
+    first.contact_id = d.people[0];
+    first.channel_id = "sms";
+    first.to = "+51987000000";
+    first.text = "Brigada de salud el sábado";
+    first.priority = messages::outbound_priority::broadcast;
+    first.solicited = false;
+    first.broadcast_id = id;
+    first.created_at = first.next_attempt_at = d.now;
+    d.store.enqueue(first);
+
+    d.now += 1min;
+    CHECK(d.resume() == 1);
+    const auto after = *d.store.broadcasts().load(id);
+    CHECK(after.status == messages::broadcast_status::sending);
+    CHECK(after.planned == 2);
+    for (const auto person : {d.people[0], d.people[1]})
+        CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE broadcast_id = " + std::to_string(id) +
+                      " AND contact_id = " + std::to_string(person)) == 1);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE broadcast_id = " + std::to_string(id)) == 2);
+    CHECK(d.count("SELECT COUNT(*) FROM audit_log WHERE action = 'broadcast.confirmed' AND actor = "
+                  "'system' AND json_extract(detail, '$.planned') = 2") == 1);
+    CHECK(d.resume() == 0);  // finished: nothing to resume any more
 }
 
 TEST_CASE("a confirmation with problems is refused with them, and nothing is queued") {

@@ -159,9 +159,10 @@ test('to a region in two languages: exactly its subscribers, each in their langu
   assert.equal(shown.json.broadcast.planned, 10);
   assert.equal(shown.json.progress.planned, 10);
   const audit = gw.db.query(`select action, actor, detail from audit_log where subject = 'broadcast:${b.id}' order by seq`);
-  assert.deepEqual(audit.map((a) => a.action).slice(0, 2), ['broadcast.created', 'broadcast.confirmed']);
+  assert.deepEqual(audit.map((a) => a.action).slice(0, 3), ['broadcast.created', 'broadcast.confirmation_started', 'broadcast.confirmed']);
   assert.equal(audit[1].actor, 'officer:Juan Difusión');
-  assert.deepEqual({ planned: JSON.parse(audit[1].detail).planned, audience: JSON.parse(audit[1].detail).audience }, { planned: 10, audience: 10 });
+  assert.equal(audit[2].actor, 'officer:Juan Difusión');
+  assert.deepEqual({ planned: JSON.parse(audit[2].detail).planned, audience: JSON.parse(audit[2].detail).audience }, { planned: 10, audience: 10 });
 
   // All sent: the broadcast completes; a recipient who writes now is counted as a reply.
   await h.wait_for(async () => (await api('broadcaster', 'GET', `/api/v1/broadcasts/${b.id}`)).json.broadcast.status === 'completed', 15000, 'completed');
@@ -273,7 +274,7 @@ test('pause holds the rest, resume sends it; a reply overtakes the running broad
   const last_index = fake.sent.findLastIndex((m) => m.body.startsWith('Brigada tres'));
   assert.ok(first_index < reply_index && reply_index < last_index, 'the reply went between the broadcast\'s rows');
   const actions = gw.db.query(`select action from audit_log where subject = 'broadcast:${b.id}' order by seq`).map((a) => a.action);
-  assert.deepEqual(actions.slice(0, 4), ['broadcast.created', 'broadcast.confirmed', 'broadcast.paused', 'broadcast.resumed']);
+  assert.deepEqual(actions.slice(0, 5), ['broadcast.created', 'broadcast.confirmation_started', 'broadcast.confirmed', 'broadcast.paused', 'broadcast.resumed']);
 });
 
 test('another organisation cannot see or touch it; auditors read, change nothing; focal points have none', async () => {
@@ -382,7 +383,7 @@ test('the CLI: create from a file, list, show, preview, confirm and cancel on th
   const created_by = gw.db.one(`select created_by from broadcasts where id = ${id}`).created_by;
   assert.equal(created_by, 'cli:tester');
   const audit = gw.db.query(`select actor, action from audit_log where subject = 'broadcast:${id}' order by seq`);
-  assert.deepEqual(audit.map((a) => `${a.actor} ${a.action}`), ['cli:tester broadcast.created', 'cli:tester broadcast.confirmed', 'cli:tester broadcast.cancelled']);
+  assert.deepEqual(audit.map((a) => `${a.actor} ${a.action}`), ['cli:tester broadcast.created', 'cli:tester broadcast.confirmation_started', 'cli:tester broadcast.confirmed', 'cli:tester broadcast.cancelled']);
   for (const out of [made.stdout, listed.stdout, preview.stdout, shown.stdout]) {
     for (const p of Object.values(people)) assert.ok(!out.includes(p.number.slice(1)), 'never a number');
   }
