@@ -49,6 +49,9 @@ struct server_settings {
     std::string public_url = "http://127.0.0.1:8080";
     std::string database = "cwc-gateway.db";
     std::string pseudonym_key_file;  // empty = "<database>.pseudonym-key", created 0600 if absent
+    // The audit chain's secret (record digests, signed heads): empty = "<database>.audit-key",
+    // created 0600 if absent, refused when group or others may read it.
+    std::string audit_key_file;
     tls_settings tls;
     std::size_t max_header_bytes = 8 * 1024;
     int read_timeout_seconds = 10;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -37,6 +38,21 @@ std::string load_or_create_key(const std::string& path) {
     ::close(fd);
     if (!ok) throw std::runtime_error("cannot write key file " + path);
     return key;
+}
+
+std::string load_private_key(const std::string& path, bool create) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (!create) throw std::runtime_error("no key file at " + path);
+        return load_or_create_key(path);
+    }
+    if ((st.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        throw std::runtime_error("key file " + path + " is open to group or others (mode " + mode +
+                                 "): chmod 600 " + path);
+    }
+    return load_or_create_key(path);
 }
 
 }  // namespace cwc::gateway

@@ -9,4 +9,9 @@ namespace cwc::gateway {
 // Throws std::runtime_error naming the file when it cannot be read or created.
 std::string load_or_create_key(const std::string& path);
 
+// A secret whose leak would let someone forge the records it vouches for (the audit key): as
+// load_or_create_key, but a file that group or others may read or write is refused, and with
+// `create` false an absent file is an error too (verification never makes a key of its own).
+std::string load_private_key(const std::string& path, bool create);
+
 }  // namespace cwc::gateway

@@ -16,4 +16,20 @@ struct audit_entry {
     std::string detail;   // short JSON without phone numbers or message texts
 };
 
+// The newest entry of the chain: what a signed head vouches for.
+struct audit_head {
+    std::int64_t seq = 0;
+    std::string hash;
+};
+
+// A head signed with the deployment's audit key (messages/audit_keys.hpp), kept in audit_heads
+// and exported for auditors. Keys and signatures are lower hex.
+struct signed_head {
+    std::int64_t seq = 0;
+    std::string hash;
+    timestamp signed_at{};
+    std::string public_key;
+    std::string signature;
+};
+
 }  // namespace cwc::messages

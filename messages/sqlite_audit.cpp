@@ -3,26 +3,14 @@
 // the chain from the start.
 #include "messages/sqlite_audit.hpp"
 
-#include "messages/hex.hpp"
+#include "messages/media.hpp"
 #include "messages/sqlite_store.hpp"
 
-#include <openssl/evp.h>
-
-#include <array>
-
 namespace cwc::messages {
-namespace {
+
+namespace sqlite {
 
 const std::string genesis_hash(64, '0');
-
-std::string sha256_hex(std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-        throw store_error("audit: SHA-256 failed");
-    }
-    return lower_hex(std::span{digest}.first(length));
-}
 
 // prev_hash \n at \n actor \n action \n subject \n detail — the documented chain format, so an
 // auditor can recompute it with standard tools.
@@ -39,10 +27,6 @@ std::string entry_hash(std::string_view prev_hash, std::int64_t at, std::string_
     material.append(detail);
     return sha256_hex(material);
 }
-
-}  // namespace
-
-namespace sqlite {
 
 std::optional<std::string> last_audit_hash(connection& db) {
     query q = db.prepare("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
@@ -70,15 +54,38 @@ std::optional<std::string> sqlite_store::last_audit_hash() { return sqlite::last
 
 void sqlite_store::append_audit(const audit_entry& e) { sqlite::append_audit_entry(*db_, e); }
 
+std::optional<audit_head> sqlite_store::last_audit_head() {
+    sqlite::query q = db_->prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (!q.step()) return std::nullopt;
+    return audit_head{q.int_at(0), q.text_at(1)};
+}
+
+std::optional<signed_head> sqlite_store::last_signed_head() {
+    sqlite::query q = db_->prepare(
+        "SELECT seq, hash, signed_at, public_key, signature FROM audit_heads "
+        "ORDER BY id DESC LIMIT 1");
+    if (!q.step()) return std::nullopt;
+    return signed_head{q.int_at(0), q.text_at(1), from_unix_ms(q.int_at(2)), q.text_at(3),
+                       q.text_at(4)};
+}
+
+void sqlite_store::save_signed_head(const signed_head& h) {
+    db_->prepare(
+           "INSERT INTO audit_heads (seq, hash, signed_at, public_key, signature) "
+           "VALUES (?1, ?2, ?3, ?4, ?5)",
+           h.seq, h.hash, to_unix_ms(h.signed_at), h.public_key, h.signature)
+        .run();
+}
+
 std::optional<std::int64_t> sqlite_store::verify_audit_chain() {
     sqlite::query q = db_->prepare(
         "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
         "ORDER BY seq");
-    std::string expected_prev = genesis_hash;
+    std::string expected_prev = sqlite::genesis_hash;
     while (q.step()) {
         const std::string prev = q.text_at(6);
         std::string hash = q.text_at(7);
-        if (prev != expected_prev || hash != entry_hash(prev, q.int_at(1), q.text_at(2),
+        if (prev != expected_prev || hash != sqlite::entry_hash(prev, q.int_at(1), q.text_at(2),
                                                         q.text_at(3), q.text_at(4), q.text_at(5))) {
             return q.int_at(0);
         }

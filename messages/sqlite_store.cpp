@@ -157,8 +157,11 @@ void sqlite_store::make_durable() {
         throw store_error("sqlite: fdatasync of the WAL failed: " + std::string(std::strerror(errno)));
 }
 
-std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key) {
-    return std::make_unique<sqlite_store>(path, std::move(pseudonym_key));
+std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key,
+                                         std::string record_digest_key) {
+    auto s = std::make_unique<sqlite_store>(path, std::move(pseudonym_key));
+    s->set_record_digest_key(std::move(record_digest_key));
+    return s;
 }
 
 int sqlite_store::schema_version() {

@@ -61,6 +61,12 @@ class sqlite_store final : public store {
     std::int64_t enqueue(const outbound_message& m) override;
     std::uint64_t enqueued_so_far() const override { return enqueued_; }
     void append_audit(const audit_entry& e) override;
+    std::string_view record_digest_key() const override { return record_digest_key_; }
+    // The gateway's and the CLI's stores that write records are given it (from the audit key).
+    void set_record_digest_key(std::string key) { record_digest_key_ = std::move(key); }
+    std::optional<audit_head> last_audit_head() override;
+    std::optional<signed_head> last_signed_head() override;
+    void save_signed_head(const signed_head& h) override;
 
     std::vector<outbound_message> claim_due(std::string_view channel_id, timestamp now,
                                             std::size_t limit,
@@ -139,12 +145,15 @@ class sqlite_store final : public store {
     std::unique_ptr<sqlite::connection> db_;
     std::unique_ptr<broadcast_book> broadcasts_;  // on db_
     std::string pseudonym_key_;
+    std::string record_digest_key_;
     std::uint64_t enqueued_ = 0;
     std::string wal_path_;  // set by defer_sync(); "" = commits sync themselves
     int wal_fd_ = -1;       // opened by the first make_durable()
 };
 
 // The store the gateway uses for an embedded deployment.
-std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key);
+// `record_digest_key`: messages/audit_keys.hpp ("" = records are not digested).
+std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key,
+                                         std::string record_digest_key = {});
 
 }  // namespace cwc::messages

@@ -86,6 +86,13 @@ public:
     // ones included): the writer wakes the dispatcher only when this moved.
     virtual std::uint64_t enqueued_so_far() const = 0;
     virtual void append_audit(const audit_entry& e) = 0;
+    // The key of record digests (messages/record_digest.hpp) that the audit entries recording a
+    // message, an outbound row or a case carry; "" = none was given, and they carry none.
+    virtual std::string_view record_digest_key() const { return {}; }
+    // The newest audit entry, the newest signed head, and a new signed head (audit_heads).
+    virtual std::optional<audit_head> last_audit_head() = 0;
+    virtual std::optional<signed_head> last_signed_head() = 0;
+    virtual void save_signed_head(const signed_head& h) = 0;
 
     // --- case workflow (gateway/case_desk decides what an officer may do)
     // The whole case, description included; nothing if there is no such reference.

@@ -109,3 +109,28 @@ TEST_CASE("a key file that cannot be created is an error naming the file") {
     CHECK(what.find(path) != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(path));
 }
+
+TEST_CASE("a private key file (the audit key): created 0600, refused when others may read it") {
+    using cwc::gateway::load_private_key;
+    temp_dir dir;
+    const auto path = dir.file("audit-key");
+    // Verification never creates a key: an absent file is an error naming it.
+    CHECK_THROWS_WITH_AS(load_private_key(path, false), doctest::Contains(path.c_str()), std::runtime_error);
+    CHECK_FALSE(std::filesystem::exists(path));
+
+    const auto key = load_private_key(path, true);
+    CHECK(key.size() == 64);
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0600);
+    CHECK(load_private_key(path, false) == key);
+
+    for (const ::mode_t mode : {0640, 0604, 0620, 0666}) {
+        CAPTURE(mode);
+        REQUIRE(::chmod(path.c_str(), mode) == 0);
+        CHECK_THROWS_WITH_AS(load_private_key(path, true), doctest::Contains(("chmod 600 " + path).c_str()),
+                             std::runtime_error);
+    }
+    REQUIRE(::chmod(path.c_str(), 0400) == 0);  // read-only for its owner is fine
+    CHECK(load_private_key(path, false) == key);
+}
