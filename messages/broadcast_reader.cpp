@@ -23,7 +23,7 @@ void add_in(where_clause& w, const std::string& column, const std::vector<std::s
     for (std::size_t i = 0; i < values.size(); ++i) {
         w.values.emplace_back(values[i]);
         if (i > 0) placeholders += ", ";
-        placeholders += "?" + std::to_string(w.values.size());
+        placeholders.append("?").append(std::to_string(w.values.size()));
     }
     w.sql += " AND " + column + " IN (" + placeholders + ")";
 }
@@ -32,8 +32,9 @@ void add_in(where_clause& w, const std::string& column, const std::vector<std::s
 // bound once (the where clause's next value).
 std::string folded_language(where_clause& w, std::string_view default_language) {
     w.values.emplace_back(std::string{default_language});
-    return "(CASE WHEN ct.language = '' THEN ?" + std::to_string(w.values.size()) +
-           " ELSE ct.language END)";
+    return std::string("(CASE WHEN ct.language = '' THEN ?")
+        .append(std::to_string(w.values.size()))
+        .append(" ELSE ct.language END)");
 }
 
 // Whether the person last wrote on the row's channel before `since` (or never): their WhatsApp
@@ -42,7 +43,7 @@ std::string folded_language(where_clause& w, std::string_view default_language) 
 std::string outside_window(where_clause& w, const std::string& contact, const std::string& channel,
                            timestamp since) {
     w.values.emplace_back(to_unix_ms(since));
-    const std::string n = "?" + std::to_string(w.values.size());
+    const std::string n = std::string("?").append(std::to_string(w.values.size()));
     return "(CASE WHEN ct.last_inbound_at < " + n + " THEN 1 ELSE COALESCE((SELECT MAX(i.received_at) "
            "FROM inbound_messages i WHERE i.contact_id = " + contact + " AND i.channel_id = " +
            channel + "), 0) < " + n + " END)";
