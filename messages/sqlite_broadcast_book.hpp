@@ -5,6 +5,8 @@
 
 #include "messages/broadcast_book.hpp"
 
+#include <cstdint>
+
 namespace cwc::messages {
 
 namespace sqlite {
@@ -13,7 +15,10 @@ class connection;
 
 class sqlite_broadcast_book final : public broadcast_book {
   public:
-    explicit sqlite_broadcast_book(sqlite::connection& db) : db_(db) {}
+    // `enqueued`: the store's count of rows made due (store::enqueued_so_far), which the writer
+    // watches to wake the dispatcher; resumed rows count too.
+    sqlite_broadcast_book(sqlite::connection& db, std::uint64_t& enqueued)
+        : db_(db), enqueued_(enqueued) {}
 
     void apply_consent(std::int64_t contact_id, std::string_view channel_id,
                        const consent_change& change, timestamp now) override;
@@ -33,6 +38,7 @@ class sqlite_broadcast_book final : public broadcast_book {
 
   private:
     sqlite::connection& db_;
+    std::uint64_t& enqueued_;
 };
 
 }  // namespace cwc::messages

@@ -143,7 +143,9 @@ std::size_t sqlite_broadcast_book::resume_rows(std::int64_t broadcast_id, timest
            "next_attempt_at = MAX(next_attempt_at, ?2) WHERE broadcast_id = ?1 AND status = 'paused'",
            broadcast_id, to_unix_ms(now))
         .run();
-    return static_cast<std::size_t>(db_.changes());
+    const auto resumed = static_cast<std::size_t>(db_.changes());
+    enqueued_ += resumed;  // the dispatcher is woken as for new rows
+    return resumed;
 }
 
 std::size_t sqlite_broadcast_book::cancel_rows(std::int64_t broadcast_id, timestamp now) {

@@ -127,7 +127,7 @@ sqlite_store::sqlite_store(const std::string& path, std::string pseudonym_key, s
     // writer each time, and copies each page once however often the batches rewrote it.
     db_->exec("PRAGMA wal_autocheckpoint = 4000");
     sqlite::migrate(*db_, system_now(), access == sqlite_access::read_only);
-    broadcasts_ = std::make_unique<sqlite_broadcast_book>(*db_);
+    broadcasts_ = std::make_unique<sqlite_broadcast_book>(*db_, enqueued_);
 }
 
 broadcast_book& sqlite_store::broadcasts() { return *broadcasts_; }

@@ -71,7 +71,9 @@ TEST_CASE("pause, resume and cancel change only the broadcast's waiting rows") {
     CHECK(report[0].failed == 0);
     CHECK(f.s.claim_due("sms", t0 + 20h, 100, outbound_priority::broadcast).size() == 1);  // `elsewhere`
 
+    const auto made_due = f.s.enqueued_so_far();
     CHECK(f.s.broadcasts().resume_rows(id, t0 + 2h) == 2);
+    CHECK(f.s.enqueued_so_far() == made_due + 2);  // so the writer wakes the dispatcher
     CHECK(f.s.find_outbound(now_due)->next_attempt_at == t0 + 2h);
     CHECK(f.s.find_outbound(later)->next_attempt_at == t0 + 10h);  // due later: keeps its time
 
