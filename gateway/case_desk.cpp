@@ -8,6 +8,7 @@
 #include "handlers/satisfaction.hpp"
 #include "handlers/turn.hpp"
 #include "messages/case_lifecycle.hpp"
+#include "messages/record_digest.hpp"
 #include "messages/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -226,8 +227,11 @@ desk_result respond(messages::store& s, const config::config&, const messages::o
 
     std::string from = c->status;
     if (c->status != "responded") messages::move_to(*c, "responded", now);
-    return record(s, o, *c, "responded", std::move(from), change,
-                  json{{"outbound_id", outbound_id}, {"segments", m.segments}}, now);
+    json detail{{"outbound_id", outbound_id}, {"segments", m.segments}};
+    // The answer's keyed digest (messages/record_digest.hpp), for `cwc-gateway audit verify`.
+    if (const auto key = s.record_digest_key(); !key.empty())
+        detail["outbound_digest"] = messages::outbound_digest(key, m, outbound_id);
+    return record(s, o, *c, "responded", std::move(from), change, std::move(detail), now);
 }
 
 desk_result flag_sensitive(messages::store& s, const config::config& cfg,

@@ -85,4 +85,14 @@ struct broadcast_options {
 // Broadcasts for an operator: the officers' API's broadcast actions as an admin, on the database.
 int run_broadcast(const broadcast_options& options, std::ostream& out, std::ostream& err);
 
+struct audit_options {
+    std::string config_file;
+    std::string database;              // overrides server.database
+    std::string action;                // "verify", "heads" or "sign"
+    std::vector<std::string> anchors;  // verify: "SEQ:HASH" heads an auditor kept
+};
+// The audit chain: verify it (exit 0 intact, 1 broken, 2 unusable input), print the signed
+// heads as JSON lines, or sign the head now.
+int run_audit(const audit_options& options, std::ostream& out, std::ostream& err);
+
 }  // namespace cwc::gateway

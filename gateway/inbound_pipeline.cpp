@@ -8,6 +8,7 @@
 #include "handlers/conversation.hpp"
 #include "messages/case_reference.hpp"
 #include "messages/phone_number.hpp"
+#include "messages/record_digest.hpp"
 #include "messages/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,13 @@ void audit(messages::store& s, messages::timestamp at, const std::string& actor,
     s.append_audit({at, actor, std::move(action), std::move(subject), detail.dump()});
 }
 
+// A record's keyed digest in the audit entry that records it (messages/record_digest.hpp): one
+// HMAC, no query; none when the store was given no digest key.
+template <typename Digest>
+void add_digest(json& detail, const messages::store& s, Digest digest_of) {
+    if (const auto key = s.record_digest_key(); !key.empty()) detail["digest"] = digest_of(key);
+}
+
 // Queues the replies; returns [{id, priority}] for the message's audit entry.
 json queue_replies(messages::store& s, const messages::contact& c, const config::channel& channel,
                    const messages::inbound_message& answered, std::int64_t inbound_id,
@@ -51,8 +59,11 @@ json queue_replies(messages::store& s, const messages::contact& c, const config:
                    inbound_result& out) {
     json queued = json::array();
     for (const auto& r : replies) {
-        auto id = s.enqueue(make_reply(c, channel, answered, inbound_id, r, now));
-        queued.push_back({{"id", id}, {"priority", static_cast<int>(r.priority)}});
+        const auto m = make_reply(c, channel, answered, inbound_id, r, now);
+        const auto id = s.enqueue(m);
+        json row{{"id", id}, {"priority", static_cast<int>(r.priority)}};
+        add_digest(row, s, [&](auto key) { return messages::outbound_digest(key, m, id); });
+        queued.push_back(std::move(row));
         out.replies.push_back(r.text);
     }
     return queued;
@@ -88,7 +99,9 @@ void add_to_case(messages::store& s, const config::config& cfg, const handlers::
         s.append_case_event({c->id, now, "system", "flagged", c->status, c->status, "keywords"});
         open_focal_alert(s, cfg, *c, now);
     }
-    audit(s, now, actor, "case.description_added", "case:" + c->reference, {{"sensitive", flagged}});
+    json detail{{"sensitive", flagged}};
+    add_digest(detail, s, [&](auto key) { return messages::case_digest(key, *c); });
+    audit(s, now, actor, "case.description_added", "case:" + c->reference, detail);
 }
 
 // A rating of a closed case, from the person who filed it (a later one replaces it).
@@ -173,8 +186,13 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
         auto queued = queue_replies(store, contact, channel, message, out.inbound_id,
                                     {{cfg.text("unsupported_message", lang)}}, now, out);
+        json detail{{"channel", channel.id}, {"kind", message.kind}, {"outbound", std::move(queued)}};
+        add_digest(detail, store, [&](auto key) {
+            return messages::inbound_digest(key, message, out.inbound_id, contact.id,
+                                            messages::inbound_outcome::handled);
+        });
         audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id),
-              {{"channel", channel.id}, {"kind", message.kind}, {"outbound", std::move(queued)}});
+              detail);
         return out;
     }
 
@@ -207,8 +225,13 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         const auto& lang = contact.language.empty() ? cfg.default_language : contact.language;
         auto queued = queue_replies(store, contact, channel, message, out.inbound_id,
                                     {{cfg.text("apology", lang)}}, now, out);
+        json detail{{"channel", channel.id}, {"outbound", std::move(queued)}};
+        add_digest(detail, store, [&](auto key) {
+            return messages::inbound_digest(key, message, out.inbound_id, contact.id,
+                                            messages::inbound_outcome::failed);
+        });
         audit(store, now, actor, "inbound.failed", "inbound:" + std::to_string(out.inbound_id),
-              {{"channel", channel.id}, {"outbound", std::move(queued)}});
+              detail);
         return out;
     }
 
@@ -243,9 +266,10 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         c.inbound_id = out.inbound_id;
         c.id = store.insert_case(c);
         out.case_reference = c.reference;
-        audit(store, now, actor, "case.opened", "case:" + c.reference,
-              {{"type", c.type}, {"category", c.category}, {"sensitive", c.sensitive},
-               {"due_at", messages::to_unix_ms(c.due_at)}});
+        json opened{{"type", c.type}, {"category", c.category}, {"sensitive", c.sensitive},
+                    {"due_at", messages::to_unix_ms(c.due_at)}};
+        add_digest(opened, store, [&](auto key) { return messages::case_digest(key, c); });
+        audit(store, now, actor, "case.opened", "case:" + c.reference, opened);
         if (c.sensitive) open_focal_alert(store, cfg, c, now);
     }
     if (r.added_to_case) add_to_case(store, cfg, *r.added_to_case, actor, now);
@@ -255,6 +279,10 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
     if (!r.referrals.empty()) detail["referrals"] = r.referrals.size();
     detail["outbound"] =
         queue_replies(store, r.contact, channel, message, out.inbound_id, r.replies, now, out);
+    add_digest(detail, store, [&](auto key) {
+        return messages::inbound_digest(key, message, out.inbound_id, contact.id,
+                                        messages::inbound_outcome::handled);
+    });
     audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id), detail);
     return out;
 }

@@ -106,6 +106,16 @@ int main(int argc, char** argv) {
     broadcast_create->add_option("--file", broadcast.file, "the draft's JSON")->required();
     broadcast_create->add_option("--organisation", broadcast.organisation, "whose broadcast it is")->required();
 
+    cwc::gateway::audit_options audit;
+    auto* audit_cmd = app.add_subcommand("audit", "The audit chain: verify it, export its signed heads, sign its head now");
+    audit_cmd->add_option("--config", audit.config_file, "JSON configuration file")->required();
+    audit_cmd->add_option("--db", audit.database, "SQLite database file (default: server.database)");
+    audit_cmd->require_subcommand(1);
+    audit_cmd->add_subcommand("verify", "Check the chain, every record's digest, the signed heads and the anchors given")
+        ->add_option("--anchor", audit.anchors, "SEQ:HASH of a head you kept (repeatable)");
+    audit_cmd->add_subcommand("heads", "The signed heads as JSON lines, with the public key");
+    audit_cmd->add_subcommand("sign", "Sign the chain's head now (the gateway does it daily)");
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return cwc::gateway::run_serve(serve);
@@ -122,6 +132,10 @@ int main(int argc, char** argv) {
         if (*broadcast_cmd) {
             broadcast.action = broadcast_cmd->get_subcommands().front()->get_name();
             return cwc::gateway::run_broadcast(broadcast, std::cout, std::cerr);
+        }
+        if (*audit_cmd) {
+            audit.action = audit_cmd->get_subcommands().front()->get_name();
+            return cwc::gateway::run_audit(audit, std::cout, std::cerr);
         }
         if (*report_cmd) {
             report.action = *report_summary ? "summary" : "export";

@@ -10,6 +10,7 @@
 #include "gateway/key_file.hpp"
 #include "gateway/media_fetcher.hpp"
 #include "gateway/officers_service.hpp"
+#include "gateway/audit_signing.hpp"
 #include "gateway/focal_alerts.hpp"
 #include "gateway/part_sweeper.hpp"
 #include "gateway/store_writer.hpp"
@@ -116,7 +117,10 @@ int run_serve(const serve_options& options) {
     // Declared before the writer, so it outlives it: the writer's destructor still runs queued
     // units (they refer to suspended request coroutines) and posts their completions here.
     net::io_context io;
-    store_writer writer(messages::open_sqlite_store(server_cfg.database, load_or_create_key(key_path)));
+    // The audit key vouches for records and heads: loaded (or made) before anything is written.
+    const auto audit_keys = load_audit_keys(audit_key_path(server_cfg, server_cfg.database), true);
+    store_writer writer(messages::open_sqlite_store(server_cfg.database, load_or_create_key(key_path),
+                                                    audit_keys.record_digest_key));
     writer.complete_through([&io](std::function<void()> f) { net::post(io, std::move(f)); });
 
     auto channels = resolve_channels(cfg, [](const char* name) { return std::getenv(name); });
@@ -187,6 +191,7 @@ int run_serve(const serve_options& options) {
     if (server_cfg.media.fetch) fetcher.start();
     net::co_spawn(io, sweep_stale_parts(writer, cfg), net::detached);
     net::co_spawn(io, run_focal_alerts(writer, cfg), net::detached);
+    net::co_spawn(io, run_audit_signing(writer, audit_keys), net::detached);
     net::co_spawn(io, resume_interrupted_broadcasts(writer, cfg, server_cfg.database), net::detached);
     net::co_spawn(io, run_broadcast_completion(writer, server_cfg.database), net::detached);
     if (officers_server) {
