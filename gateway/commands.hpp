@@ -19,6 +19,7 @@ struct serve_options {
     int reconcile_seconds = 10;
     // How long a channel pauses after the provider refused its credentials (0: 5 minutes).
     int credentials_pause_seconds = 0;
+    std::string web_dir;  // the officers' desk files ("" = installed or source web/)
 };
 // Runs until SIGINT/SIGTERM; returns the process exit code.
 int run_serve(const serve_options& options);

@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--credentials-pause-seconds", serve.credentials_pause_seconds,
                           "how long a channel pauses when the provider refuses its credentials (default 300)")
         ->check(CLI::Range(0, 86400));
+    serve_cmd->add_option("--web-dir", serve.web_dir,
+                          "folder of the officers' desk files (default: installed share/cwc-gateway/web, else the source tree's web/)")
+        ->check(CLI::ExistingDirectory);
 
     std::string check_file;
     auto* check_cmd = app.add_subcommand("check-config", "Validate a configuration file");

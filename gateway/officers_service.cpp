@@ -112,6 +112,8 @@ net::awaitable<http_response> officers_service::handle_from(http_request request
 net::awaitable<http_response> officers_service::serve(const http_request& req,
                                                       const std::string& peer) {
     const std::string_view target = req.target();
+    // The desk's files are public (the token is typed on its page and kept by the browser).
+    if (is_desk_target(target)) co_return desk_answer(req, desk_);
     if (target.rfind("/api/v1/", 0) != 0 && target != "/api/v1")
         co_return refusal(req, 404, "no such endpoint");
     const auto now = failed_attempts::clock::now();
@@ -199,6 +201,10 @@ net::awaitable<http_response> officers_service::route(const http_request& req,
             if (!post) co_return wrong_method(req, "POST");
             co_return co_await change_case(req, o, path[1], path[2]);
         }
+    }
+    if (path.size() == 2 && path[0] == "media") {
+        if (!get) co_return wrong_method(req, "GET");
+        co_return co_await media(req, o, path[1]);
     }
     if (!path.empty() && path[0] == "broadcasts") {
         path.erase(path.begin());

@@ -6,12 +6,15 @@
 //                                            respond, flag, unflag (gateway/case_desk.hpp)
 //   GET  /api/v1/summary, /api/v1/export.csv aggregates (gateway/report_endpoints.hpp)
 //   /api/v1/broadcasts[/{id}[/preview|confirm|pause|resume|cancel]]  (broadcast_endpoints.cpp)
+//   GET  /api/v1/media/{id}                  an attachment's bytes (media_endpoint.cpp)
+//   GET  /, /desk/...                        the officers' desk, static files (desk_files.hpp)
 // `Authorization: Bearer <token>` only. Reads run on one read thread with its own SQLite
 // connection, reports on a thread of their own, changes in store-writer units; the io threads
 // only parse and answer.
 #pragma once
 
 #include "config/config.hpp"
+#include "gateway/desk_files.hpp"
 #include "gateway/failed_attempts.hpp"
 #include "gateway/http_service.hpp"
 #include "gateway/store_writer.hpp"
@@ -45,6 +48,8 @@ class officers_service final : public http_service {
     boost::asio::awaitable<http_response> handle(http_request request) override;
     boost::asio::awaitable<http_response> handle_from(http_request request,
                                                       std::string peer) override;
+    // Serves the desk from this folder instead of the default one (desk_files.hpp).
+    void serve_desk_from(const std::string& web_dir) { desk_ = desk_files_at(web_dir); }
 
   private:
     // Runs work(reader) on the read thread; the caller resumes on its own executor. `work` is
@@ -95,6 +100,9 @@ class officers_service final : public http_service {
     boost::asio::awaitable<http_response> change_case(const http_request& req,
                                                       const messages::officer& o,
                                                       std::string reference, std::string change);
+    // An attachment's bytes, for an officer who may read a case of its message (audited).
+    boost::asio::awaitable<http_response> media(const http_request& req,
+                                                const messages::officer& o, std::string id);
     // Broadcast endpoints (broadcast_endpoints.cpp); `path` after /api/v1/broadcasts.
     boost::asio::awaitable<http_response> broadcasts(const http_request& req,
                                                      const messages::officer& o,
@@ -106,6 +114,7 @@ class officers_service final : public http_service {
     messages::api_tokens& tokens_;
     std::string database_path_;
     failed_attempts failures_;
+    desk_files desk_ = default_desk_files();
     std::unique_ptr<messages::case_reader> reader_;
     std::unique_ptr<messages::broadcast_reader> broadcast_reader_;
     boost::asio::thread_pool reports_{1};

@@ -168,6 +168,7 @@ int run_serve(const serve_options& options) {
     if (!officers_listen.empty()) try {
         tokens = std::make_unique<messages::api_tokens>(server_cfg.database);
         officers = std::make_unique<officers_service>(cfg, writer, *tokens, server_cfg.database);
+        if (!options.web_dir.empty()) officers->serve_desk_from(options.web_dir);
         officers_server = std::make_unique<http_server>(
             io, parse_listen(officers_listen), *officers,
             http_server_limits{server_cfg.max_header_bytes,

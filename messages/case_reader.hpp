@@ -49,6 +49,18 @@ struct conversation_entry {
     std::int64_t in_reply_to = 0;  // outbound: the inbound message it answers (0 = none)
 };
 
+// An attachment with what decides who may read it: the message it came with and its person.
+struct media_item {
+    std::int64_t id = 0;
+    std::int64_t inbound_id = 0;
+    std::int64_t contact_id = 0;
+    std::string message_kind;  // the inbound message's kind and text (conversation_entry's)
+    std::string message_text;
+    std::string status;        // pending, stored, failed
+    std::string mime_type;
+    std::string content;       // stored: the bytes
+};
+
 class case_reader {
   public:
     virtual ~case_reader() = default;
@@ -61,6 +73,8 @@ class case_reader {
     // Sensitive cases matching the query's other filters, counted but never listed: what
     // roles without access see.
     virtual std::size_t count_cases(const case_query& q) = 0;
+    // One attachment with its bytes; nothing for an unknown id.
+    virtual std::optional<media_item> read_media(std::int64_t media_id) = 0;
 };
 
 }  // namespace cwc::messages

@@ -123,4 +123,15 @@ std::vector<conversation_entry> sqlite_case_reader::conversation(std::int64_t co
     return out;
 }
 
+std::optional<media_item> sqlite_case_reader::read_media(std::int64_t media_id) {
+    sqlite::query q = db_->prepare(
+        "SELECT media.id, media.inbound_id, inbound_messages.contact_id, inbound_messages.kind, "
+        "inbound_messages.text, media.status, media.mime_type, media.content FROM media "
+        "JOIN inbound_messages ON inbound_messages.id = media.inbound_id WHERE media.id = ?1",
+        media_id);
+    if (!q.step()) return std::nullopt;
+    return media_item{q.int_at(0),  q.int_at(1),  q.int_at(2),  q.text_at(3),
+                      q.text_at(4), q.text_at(5), q.text_at(6), q.text_at(7)};
+}
+
 }  // namespace cwc::messages

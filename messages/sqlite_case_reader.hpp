@@ -27,6 +27,7 @@ class sqlite_case_reader final : public case_reader {
     std::vector<conversation_entry> conversation(std::int64_t contact_id,
                                                  std::size_t limit) override;
     std::size_t count_cases(const case_query& q) override;
+    std::optional<media_item> read_media(std::int64_t media_id) override;
 
   private:
     std::unique_ptr<sqlite::connection> db_;

@@ -1,0 +1,78 @@
+// The desk's entry: language, who is signed in, and the views by address (#/inbox,
+// #/case/REF, #/reports). Without a token in sessionStorage only the sign-in view shows.
+import { get_json, token } from './api.js';
+import { clear, el } from './dom.js';
+import { language, load_language, t } from './i18n.js';
+import { render_case } from './case_page.js';
+import { render_inbox } from './inbox.js';
+import { render_reports } from './reports.js';
+import { render_sign_in } from './sign_in.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const who = document.getElementById('who');
+const sign_out = document.getElementById('sign-out');
+const lang = document.getElementById('lang');
+let me = null;
+
+function show_signed_in(officer) {
+  me = officer;
+  nav.hidden = false;
+  sign_out.hidden = false;
+  document.getElementById('nav-inbox').hidden = !me.scope.individual_cases;
+  document.getElementById('nav-reports').hidden = !me.reports;
+  who.textContent = `${me.name} · ${t(`role.${me.role}`)}`;
+  who.dir = 'auto';
+}
+
+function show_signed_out() {
+  me = null;
+  token.clear();
+  nav.hidden = true;
+  sign_out.hidden = true;
+  who.textContent = '';
+}
+
+async function route() {
+  clear(main);
+  main.setAttribute('aria-busy', 'true');
+  try {
+    if (!me && token.get()) {
+      try { show_signed_in(await get_json('/api/v1/me')); } catch { show_signed_out(); }
+    }
+    if (!me) {
+      render_sign_in(main, (officer) => {
+        show_signed_in(officer);
+        location.hash = officer.scope.individual_cases ? '#/inbox' : '#/reports';
+        route();
+      });
+      return;
+    }
+    const [, view, argument] = location.hash.split('/');
+    if (view === 'case' && argument) await render_case(main, me, decodeURIComponent(argument));
+    else if (view === 'reports') await render_reports(main, me);
+    else await render_inbox(main, me);
+  } catch (e) {
+    main.append(el('p', { className: 'problem', role: 'alert', id: 'view-problem', text: `${t('error.view')} ${e.message}` }));
+  } finally {
+    main.removeAttribute('aria-busy');
+    document.body.dataset.view = (location.hash.split('/')[1] || 'inbox');
+  }
+}
+
+lang.addEventListener('change', async () => {
+  await load_language(lang.value);
+  if (me) show_signed_in(me);
+  route();
+});
+sign_out.addEventListener('click', () => {
+  show_signed_out();
+  location.hash = '';
+  route();
+});
+window.addEventListener('desk:signed-out', () => { if (me) { show_signed_out(); route(); } });
+window.addEventListener('hashchange', route);
+
+await load_language();
+lang.value = language();
+await route();

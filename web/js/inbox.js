@@ -1,0 +1,93 @@
+// The inbox: cases in the officer's scope, newest first, with the list filters of the API
+// (type, category, status, region, language, overdue; sensitive for focal points). Choices for
+// the configuration's ids are the values seen so far in this session's lists.
+import { get_json, query_string } from './api.js';
+import { clear, el, person_text, when } from './dom.js';
+import { label, language, t } from './i18n.js';
+
+const statuses = ['new', 'acknowledged', 'in_progress', 'referred', 'responded', 'closed', 'reopened'];
+const dimensions = ['type', 'category', 'region', 'language'];
+const seen = Object.fromEntries(dimensions.map((d) => [d, new Set()]));
+const filters = { type: '', category: '', status: '', region: '', language: '', overdue: '', sensitive: '' };
+
+function choice(name, values, current, words) {
+  const select = el('select', { id: `filter-${name}`, name },
+    el('option', { value: '', text: t('inbox.any') }),
+    [...values].sort().map((v) => el('option', { value: v, text: words ? label(words, v) : v, selected: v === current })));
+  return el('label', { className: 'filter' }, el('span', { text: t(`field.${name}`) }), select);
+}
+
+function case_row(c) {
+  const badges = el('span', { className: 'badges' },
+    c.sensitive && el('span', { className: 'badge sensitive', text: t('case.sensitive') }),
+    c.overdue && el('span', { className: 'badge overdue', text: t('case.overdue') }));
+  return el('li', { className: 'case-row', 'data-reference': c.reference },
+    el('a', { href: `#/case/${encodeURIComponent(c.reference)}`, className: 'reference', text: c.reference }),
+    el('span', { className: `status status-${c.status}`, text: label('status', c.status) }),
+    badges,
+    el('span', { className: 'meta', text: [c.type, c.category, c.region, c.language].filter(Boolean).join(' · ') }),
+    person_text('p', c.description, 'description'),
+    el('span', { className: 'meta', text: `${t('case.opened')} ${when(c.opened_at, language())}` }));
+}
+
+export async function render_inbox(main, me) {
+  if (!me.scope.individual_cases) {
+    main.append(el('section', { className: 'card', id: 'no-cases' },
+      el('h1', { text: t('inbox.title') }),
+      el('p', { text: t('inbox.reports_only') }),
+      me.reports && el('a', { href: '#/reports', className: 'button', text: t('nav.reports') })));
+    return;
+  }
+  const list = el('ol', { id: 'cases', className: 'cases' });
+  const note = el('p', { id: 'inbox-note', className: 'meta' });
+  const more = el('button', { id: 'more', type: 'button', hidden: true, text: t('inbox.more') });
+  const form = el('form', { id: 'filters', className: 'filters' });
+  const section = el('section', { id: 'inbox' }, el('h1', { text: t('inbox.title') }), form, note, list, more);
+  main.append(section);
+  let next_before = null;
+
+  function draw_filters() {
+    clear(form);
+    form.append(
+      choice('type', seen.type, filters.type),
+      choice('category', seen.category, filters.category),
+      choice('status', statuses, filters.status, 'status'),
+      choice('region', seen.region, filters.region),
+      choice('language', seen.language, filters.language),
+      el('label', { className: 'filter check' },
+        el('input', { type: 'checkbox', id: 'filter-overdue', name: 'overdue', checked: filters.overdue === '1' }),
+        el('span', { text: t('field.overdue') })));
+    if (me.scope.sensitive) {
+      form.append(el('label', { className: 'filter' }, el('span', { text: t('field.sensitive') }),
+        el('select', { id: 'filter-sensitive', name: 'sensitive' },
+          ['', 'include', 'only'].map((v) => el('option', { value: v, selected: v === filters.sensitive, text: t(`inbox.sensitive_${v || 'default'}`) })))));
+    }
+  }
+
+  async function load(append) {
+    const q = { ...filters, limit: 50 };
+    if (append && next_before) q.before = next_before;
+    const page = await get_json(`/api/v1/cases${query_string(q)}`);
+    if (!append) clear(list);
+    for (const c of page.cases) {
+      for (const d of dimensions) if (c[d]) seen[d].add(c[d]);
+      list.append(case_row(c));
+    }
+    next_before = page.next_before;
+    more.hidden = next_before === null;
+    note.textContent = list.children.length === 0 ? t('inbox.empty') : '';
+    if (typeof page.sensitive_hidden === 'number' && page.sensitive_hidden > 0) {
+      note.append(el('span', { id: 'sensitive-hidden', text: t('inbox.sensitive_hidden', { n: page.sensitive_hidden }) }));
+    }
+    draw_filters();
+  }
+
+  form.addEventListener('change', (event) => {
+    const field = event.target;
+    filters[field.name] = field.type === 'checkbox' ? (field.checked ? '1' : '') : field.value;
+    load(false);
+  });
+  more.addEventListener('click', () => load(true));
+  draw_filters();
+  await load(false);
+}
