@@ -67,6 +67,8 @@ class case_lookup {
 public:
     virtual ~case_lookup() = default;
     virtual std::optional<case_summary> find_case(std::string_view reference) = 0;
+    // Whether a sensitive case of this person is not closed (their erasure waits for it).
+    virtual bool has_open_sensitive_case(std::int64_t contact_id) = 0;
 };
 
 }  // namespace cwc::messages

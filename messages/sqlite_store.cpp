@@ -3,6 +3,7 @@
 // sqlite_outbox.cpp, sqlite_cases.cpp and sqlite_audit.cpp.
 #include "messages/sqlite_store.hpp"
 #include "messages/sqlite_broadcast_book.hpp"
+#include "messages/sqlite_erasure_book.hpp"
 
 #include "messages/pseudonym.hpp"
 #include "messages/record_digest.hpp"
@@ -126,11 +127,15 @@ sqlite_store::sqlite_store(const std::string& path, std::string pseudonym_key, s
     // A checkpoint every 4000 WAL pages (16 MiB) instead of 1000: it syncs twice and blocks the
     // writer each time, and copies each page once however often the batches rewrote it.
     db_->exec("PRAGMA wal_autocheckpoint = 4000");
+    // What a change frees (an erased text, a deleted row) is zeroed, not left in free space.
+    db_->exec("PRAGMA secure_delete = ON");
     sqlite::migrate(*db_, system_now(), access == sqlite_access::read_only);
+    erasure_ = std::make_unique<sqlite_erasure_book>(*db_);
     broadcasts_ = std::make_unique<sqlite_broadcast_book>(*db_, enqueued_);
 }
 
 broadcast_book& sqlite_store::broadcasts() { return *broadcasts_; }
+erasure_book& sqlite_store::erasure() { return *erasure_; }
 
 sqlite_store::~sqlite_store() {
     if (wal_fd_ >= 0) ::close(wal_fd_);
@@ -185,6 +190,7 @@ void sqlite_store::begin() {
 }
 void sqlite_store::commit() {
     db_->prepare("COMMIT").run();
+    erasure_->after_commit();
 }
 void sqlite_store::rollback() {
     db_->exec("ROLLBACK");
@@ -226,7 +232,8 @@ bool sqlite_store::inbound_exists(std::string_view channel_id, std::string_view 
     query q = db_->prepare(
         "SELECT 1 FROM inbound_messages WHERE channel_id = ?1 AND provider_message_id = ?2",
         channel_id, provider_id);
-    return q.step();
+    if (q.step()) return true;
+    return erasure_->tombstoned(channel_id, provider_id, system_now());
 }
 
 contact sqlite_store::find_or_create_contact(std::string_view address, timestamp now) {

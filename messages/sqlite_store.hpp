@@ -17,6 +17,7 @@ namespace cwc::messages {
 namespace sqlite {
 class connection;
 }
+class sqlite_erasure_book;
 
 enum class sqlite_access {
     read_write,  // creates the file and applies migrations
@@ -115,8 +116,10 @@ class sqlite_store final : public store {
                             std::string_view raw_body, timestamp now) override;
     void probe_writable() override;
     broadcast_book& broadcasts() override;
+    erasure_book& erasure() override;
 
     std::optional<case_summary> find_case(std::string_view reference) override;
+    bool has_open_sensitive_case(std::int64_t contact_id) override;  // sqlite_erasure.cpp
     std::optional<case_record> load_case(std::string_view reference) override;
     void update_case(const case_record& c) override;
     void append_case_event(const case_event& e) override;
@@ -144,6 +147,7 @@ class sqlite_store final : public store {
   private:
     std::unique_ptr<sqlite::connection> db_;
     std::unique_ptr<broadcast_book> broadcasts_;  // on db_
+    std::unique_ptr<sqlite_erasure_book> erasure_;  // on db_; checkpoints after commit()
     std::string pseudonym_key_;
     std::string record_digest_key_;
     std::uint64_t enqueued_ = 0;

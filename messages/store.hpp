@@ -8,6 +8,7 @@
 #include "messages/broadcast_book.hpp"
 #include "messages/case_record.hpp"
 #include "messages/contact.hpp"
+#include "messages/erasure_book.hpp"
 #include "messages/media.hpp"
 #include "messages/message.hpp"
 #include "messages/sensitive_alert.hpp"
@@ -214,6 +215,9 @@ public:
 
     // --- consent and broadcasts, in the same transaction as the rest of the unit
     virtual broadcast_book& broadcasts() = 0;
+
+    // --- erasure on request and retention, in the same transaction as the rest of the unit
+    virtual erasure_book& erasure() = 0;
 
     // --- health: a real write that is rolled back; throws store_error if the store refuses it
     virtual void probe_writable() = 0;

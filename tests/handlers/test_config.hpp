@@ -131,6 +131,11 @@ class fake_cases : public messages::case_lookup {
         if (it == cases.end()) return std::nullopt;
         return it->second;
     }
+    bool has_open_sensitive_case(std::int64_t contact_id) override {
+        for (const auto& [reference, c] : cases)
+            if (c.contact_id == contact_id && c.sensitive && c.status != "closed") return true;
+        return false;
+    }
 };
 
 inline messages::timestamp at_minute(int minute) {

@@ -1,0 +1,53 @@
+// erasure_book on the store's own SQLite connection (its writes join the writer's transaction).
+// A person's erasure, holds and tombstones live in sqlite_erasure.cpp, the retention purge in
+// sqlite_retention.cpp. The store calls after_commit() after each COMMIT: that is where the WAL
+// checkpoint an erasure asked for runs.
+#pragma once
+
+#include "messages/erasure_book.hpp"
+
+#include <string>
+
+namespace cwc::messages {
+
+namespace sqlite {
+class connection;
+}
+
+class sqlite_erasure_book final : public erasure_book {
+  public:
+    explicit sqlite_erasure_book(sqlite::connection& db);
+
+    erasure_counts erase_contact(std::int64_t contact_id, std::string_view actor,
+                                 std::string_view reason, timestamp now) override;
+    void erase_after_send(std::int64_t outbound_id) override;
+    void hold(std::int64_t contact_id, timestamp now) override;
+    bool is_held(std::int64_t contact_id) override;
+    void release(std::int64_t contact_id) override;
+    std::vector<std::int64_t> held_ready(std::size_t limit) override;
+    erasure_counts purge_expired(const config::retention_settings& retention, timestamp now,
+                                 std::size_t limit) override;
+    void request_checkpoint() override { checkpoint_wanted_ = true; }
+
+    // Whether (channel, provider id) belongs to an erased message of the last week. Free while
+    // no tombstone exists (the usual case): inbound_exists asks it for every new message.
+    bool tombstoned(std::string_view channel_id, std::string_view provider_id, timestamp now);
+    // After a COMMIT, outside any transaction: a row that was waiting to be erased after its
+    // send may have been (by the trigger), and a checkpoint asked for runs now.
+    void after_commit();
+    // PRAGMA wal_checkpoint(TRUNCATE); false when a reader held it back (tried again later).
+    bool checkpoint();
+
+  private:
+    void tombstone(std::string_view channel_id, std::string_view provider_id, timestamp now);
+    void redacted(std::string_view actor, std::string subject, std::string_view reason,
+                  timestamp now);
+    std::int64_t count_awaiting_send();
+
+    sqlite::connection& db_;
+    bool tombstones_possible_ = false;  // a row may exist: look; none: skip the query
+    std::int64_t awaiting_send_ = 0;    // rows marked erase_after_send at the last look
+    bool checkpoint_wanted_ = false;
+};
+
+}  // namespace cwc::messages
