@@ -23,6 +23,13 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// Whether every region's broadcasts use the deployment's time zone.
+bool one_zone(const config::config& cfg) {
+    return std::all_of(cfg.regions.begin(), cfg.regions.end(), [&](const config::region& r) {
+        return r.time_zone.empty() || r.time_zone == cfg.broadcasts.time_zone;
+    });
+}
+
 }  // namespace
 
 bool still_consents(const messages::broadcast& b, const messages::contact& c) {
@@ -66,8 +73,12 @@ bool broadcast_screen::screen_one(messages::store& s, outbound_message& m, times
         try {
             const std::string& zone = zone_of(cfg_, person->region);
             if (in_quiet_hours(now, cfg_.broadcasts.quiet, zone)) {
-                s.return_unsent(m.id, after_quiet_hours(now, cfg_.broadcasts.quiet, zone),
-                                quiet_hours_reason, now);
+                const auto until = after_quiet_hours(now, cfg_.broadcasts.quiet, zone);
+                s.return_unsent(m.id, until, quiet_hours_reason, now);
+                // Where every region keeps the deployment's zone, quiet hours began for all of
+                // the broadcast's people: its other rows wait too, rather than being claimed and
+                // given back a look-ahead at a time all night.
+                if (one_zone(cfg_)) s.broadcasts().postpone_rows(m.broadcast_id, until, quiet_hours_reason, now);
                 ++counts_.returned_for_quiet;
                 return false;
             }

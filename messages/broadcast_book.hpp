@@ -40,6 +40,10 @@ class broadcast_book {
     virtual std::size_t pause_rows(std::int64_t broadcast_id, timestamp now) = 0;
     virtual std::size_t resume_rows(std::int64_t broadcast_id, timestamp now) = 0;
     virtual std::size_t cancel_rows(std::int64_t broadcast_id, timestamp now) = 0;
+    // The broadcast's queued rows due before `until` become due then (quiet hours began for
+    // everyone it reaches), with error code `reason`; returns how many.
+    virtual std::size_t postpone_rows(std::int64_t broadcast_id, timestamp until,
+                                      std::string_view reason, timestamp now) = 0;
     // A claimed row whose person withdrew consent since planning: 'cancelled', error
     // opted_out_since_code, never sent (the claim does not count as an attempt).
     virtual void drop_unconsented(std::int64_t outbound_id, timestamp now) = 0;

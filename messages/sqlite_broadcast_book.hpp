@@ -29,6 +29,8 @@ class sqlite_broadcast_book final : public broadcast_book {
     std::size_t pause_rows(std::int64_t broadcast_id, timestamp now) override;
     std::size_t resume_rows(std::int64_t broadcast_id, timestamp now) override;
     std::size_t cancel_rows(std::int64_t broadcast_id, timestamp now) override;
+    std::size_t postpone_rows(std::int64_t broadcast_id, timestamp until, std::string_view reason,
+                              timestamp now) override;
     void drop_unconsented(std::int64_t outbound_id, timestamp now) override;
     bool has_pending_rows(std::int64_t broadcast_id) override;
     std::optional<std::int64_t> broadcast_answered_by(std::int64_t contact_id,

@@ -159,6 +159,16 @@ std::size_t sqlite_broadcast_book::cancel_rows(std::int64_t broadcast_id, timest
     return static_cast<std::size_t>(db_.changes());
 }
 
+std::size_t sqlite_broadcast_book::postpone_rows(std::int64_t broadcast_id, timestamp until,
+                                                std::string_view reason, timestamp now) {
+    db_.prepare(
+           "UPDATE outbox SET next_attempt_at = ?2, error_code = ?3, updated_at = ?4 "
+           "WHERE broadcast_id = ?1 AND status = 'queued' AND next_attempt_at < ?2",
+           broadcast_id, to_unix_ms(until), reason, to_unix_ms(now))
+        .run();
+    return static_cast<std::size_t>(db_.changes());
+}
+
 void sqlite_broadcast_book::drop_unconsented(std::int64_t outbound_id, timestamp now) {
     db_.prepare(
            "UPDATE outbox SET status = 'cancelled', error_code = ?3, updated_at = ?2, "

@@ -174,6 +174,25 @@ TEST_CASE("a row of a paused broadcast waits with it; one of a cancelled broadca
     CHECK_FALSE(again.counts().any());
 }
 
+TEST_CASE("where every region keeps the deployment's zone, one quiet row holds the whole broadcast") {
+    screen_fixture f;
+    for (auto& r : f.cfg.regions) r.time_zone.clear();  // Madrid too reads Lima's clock now
+    const auto b = f.broadcast();
+    std::vector<std::int64_t> rows;
+    for (const char* region : {"lima", "madrid", ""}) rows.push_back(f.row(f.person("es", region, {"health"}), b));
+    const timestamp night = utc(2026y / November / 25, 7h + 30min);  // 02:30 in Lima
+    broadcast_screen screen{f.cfg};
+    const auto first = screen.screen(
+        f.s, f.s.claim_due("sms", night, 1, messages::outbound_priority::broadcast), night);
+    CHECK(first.empty());
+    for (const auto id : rows) {
+        CHECK(f.s.find_outbound(id)->next_attempt_at == utc(2026y / November / 25, 13h));  // 08:00 Lima
+        CHECK(f.status_of(id) == "queued/" + std::string{quiet_hours_reason});
+    }
+    CHECK(f.s.claim_due("sms", night + 1h, 100, messages::outbound_priority::broadcast).empty());
+    CHECK(screen.counts().returned_for_quiet == 1);  // one claimed, the others never were
+}
+
 TEST_CASE("quiet hours are the person's own: a row waits for 08:00 in their zone") {
     screen_fixture f;
     const auto polite = f.broadcast(false, true);
