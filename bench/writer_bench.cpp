@@ -13,6 +13,7 @@
 #include "config/load.hpp"
 #include "gateway/inbound_pipeline.hpp"
 #include "gateway/store_writer.hpp"
+#include "messages/audit_keys.hpp"
 #include "messages/sqlite_store.hpp"
 
 #include <chrono>
@@ -83,7 +84,9 @@ int main(int argc, char** argv) {
     std::condition_variable cv;
     std::size_t submitted = 0, completed = 0, failed = 0;
     {
-        cwc::gateway::store_writer writer(cwc::messages::open_sqlite_store(db, "bench-key"));
+        // With record digests, as serve writes: one HMAC per message and per reply.
+        cwc::gateway::store_writer writer(cwc::messages::open_sqlite_store(
+            db, "bench-key", cwc::messages::derive_audit_keys("bench-audit-secret").record_digest_key));
         std::function<void()> submit_one;
         submit_one = [&] {
             const auto i = submitted++;

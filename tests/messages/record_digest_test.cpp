@@ -3,6 +3,8 @@
 // the columns left out (status, routing) do not.
 #include "messages/record_digest.hpp"
 
+#include "messages/audit_keys.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -97,4 +99,25 @@ TEST_CASE("record digest: every digested field changes it; workflow columns do n
           R"({"address":"","latitude":-12.05,"longitude":-77.04,"name":"Plaza"})");
     CHECK(stored_location(message()).empty());
     CHECK(inbound_digest(key(), located, 7, 3, inbound_outcome::handled) != inbound);
+}
+
+TEST_CASE("record digest: HMAC-SHA256 as RFC 4231 defines it, whatever the key's length") {
+    // RFC 4231 test cases 2 (a short key) and 6 (a key longer than a block, hashed first).
+    CHECK(record_digest("Jefe", "what do ya want for nothing?") ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    CHECK(record_digest(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First") ==
+          "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    // Alternating keys: the prepared key state follows the key asked for.
+    for (const std::size_t length : {0u, 1u, 32u, 63u, 64u, 65u, 200u}) {
+        CAPTURE(length);
+        const std::string k(length, 'k');
+        std::string expected;
+        for (const unsigned char b : hmac_sha256(k, "outbound\n1:9\n")) {
+            expected += "0123456789abcdef"[b >> 4];
+            expected += "0123456789abcdef"[b & 0x0F];
+        }
+        CHECK(record_digest(k, "outbound\n1:9\n") == expected);
+        CHECK(record_digest("Jefe", "what do ya want for nothing?") ==
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
 }
