@@ -6,6 +6,7 @@
 
 #include "gateway/focal_alerts.hpp"
 #include "handlers/satisfaction.hpp"
+#include "gateway/erasure_request.hpp"
 #include "handlers/turn.hpp"
 #include "messages/case_lifecycle.hpp"
 #include "messages/record_digest.hpp"
@@ -102,10 +103,16 @@ desk_result change_status(messages::store& s, const config::config& cfg, const m
     std::string from = c->status;
     messages::move_to(*c, to, now);
     json detail{{"to", std::string(to)}};
-    if (to == "closed") {
+    // A person whose erasure waited for this case is not asked to rate it: they are erased now.
+    const bool erasure_waits = to == "closed" && s.erasure().is_held(c->contact_id);
+    if (to == "closed" && !erasure_waits) {
         if (const auto asked = ask_satisfaction(s, cfg, *c, now)) detail["satisfaction_asked"] = asked;
     }
-    return record(s, o, *c, "status", std::move(from), change, std::move(detail), now);
+    auto result = record(s, o, *c, "status", std::move(from), change, std::move(detail), now);
+    if (erasure_waits && run_held_erasure(s, cfg, result.after->contact_id,
+                                          result.after->channel_id, now))
+        result.after = s.load_case(result.after->reference);  // as erased
+    return result;
 }
 
 desk_result assign(messages::store& s, const config::config&, const messages::officer& o,

@@ -4,6 +4,7 @@
 
 #include "config/channel_kinds.hpp"
 #include "gateway/app_log.hpp"
+#include "gateway/erasure_request.hpp"
 #include "gateway/focal_alerts.hpp"
 #include "handlers/conversation.hpp"
 #include "messages/case_reference.hpp"
@@ -284,6 +285,13 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
                                         messages::inbound_outcome::handled);
     });
     audit(store, now, actor, "inbound.received", "inbound:" + std::to_string(out.inbound_id), detail);
+    // The person confirmed the erasure of their data: it runs in this unit, after the message
+    // and its replies are recorded; those replies (the confirmation) keep the number until sent.
+    if (r.erasure) {
+        std::vector<std::int64_t> replies;
+        for (const auto& q : detail["outbound"]) replies.push_back(q["id"].get<std::int64_t>());
+        apply_erasure_request(store, r.contact.id, r.erasure->held, replies, actor, now);
+    }
     return out;
 }
 

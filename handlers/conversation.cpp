@@ -5,6 +5,7 @@
 
 #include "handlers/case_status.hpp"
 #include "handlers/case_flow.hpp"
+#include "config/sms_pages.hpp"
 #include "handlers/keywords.hpp"
 #include "handlers/satisfaction.hpp"
 #include "handlers/menu_engine.hpp"
@@ -21,6 +22,8 @@ namespace cwc::handlers {
 namespace {
 
 using config::keyword_action;
+
+constexpr const char* erasure_step = "erasure_confirm";
 
 bool chose_language(const config::config& cfg, const messages::contact& contact) {
     return !contact.language.empty() && cfg.has_language(contact.language);
@@ -57,6 +60,36 @@ bool provider_confirms_stop(const config::channel& channel, const std::string& f
     const auto& words = channel.provider_stop_words;
     return channel.provider_enforces_stop &&
            std::find(words.begin(), words.end(), folded) != words.end();
+}
+
+const std::string& erasure_text(const turn& t, const char* key) {
+    return config::optional_text(t.cfg(), key, t.language);
+}
+
+// DELETE/BORRAR: nothing is erased before the person confirms with the yes word of their
+// language; the question names it.
+void ask_erasure(turn& t) {
+    t.say(fill(erasure_text(t, "erasure_confirm"),
+               {{"yes", erasure_text(t, "erasure_yes")}}));
+    t.state() = {"", erasure_step, {}};
+    t.record("erasure.asked");
+}
+
+// The answer to the question: the yes word confirms (held while a sensitive case of theirs is
+// open: the protection team may still need to reach them); anything else cancels. True when the
+// answer was consumed; a keyword after the cancellation is still acted on.
+bool answer_erasure(turn& t, const std::string& folded, bool keyword) {
+    t.rest();
+    if (folded == messages::fold_for_matching(erasure_text(t, "erasure_yes"))) {
+        const bool held = t.in.cases.has_open_sensitive_case(t.out.contact.id);
+        t.out.erasure = conversation_result::erasure_request{held};
+        t.say(erasure_text(t, held ? "erasure_held" : "erasure_done"));
+        t.record(held ? "erasure.held" : "erasure.confirmed");
+        return true;
+    }
+    t.record("erasure.cancelled");
+    t.say(erasure_text(t, "erasure_cancelled"));
+    return !keyword;
 }
 
 void act(turn& t, const keyword_match& match, const std::string& folded) {
@@ -102,7 +135,7 @@ void act(turn& t, const keyword_match& match, const std::string& folded) {
             t.say(open_subscriptions(t));
             return;
         case keyword_action::erase:
-            t.say(enter_start(t));  // the erasure flow comes with the store's erase functions
+            ask_erasure(t);
             return;
     }
 }
@@ -119,7 +152,9 @@ conversation_result handle_inbound(const conversation_input& in) {
     // The config may have changed since the state was stored: start again without a word.
     // A rating comes whenever the person gets to it (within a week), not within the idle timeout.
     const bool rating = t.state().step == "rating" && rating_state_is_current(t.state(), in.now);
-    if (!rating && !state_is_current(in.cfg, t.state())) t.rest();
+    // The erasure question is answered within the idle timeout, like any other.
+    const bool erasing = t.state().node.empty() && t.state().step == erasure_step;
+    if (!rating && !erasing && !state_is_current(in.cfg, t.state())) t.rest();
     if (!rating && idle_too_long(in)) {
         // After a long pause nothing is "on screen" any more, not even the menu: a greeting then
         // gets the menu, not "we did not understand".
@@ -141,6 +176,11 @@ conversation_result handle_inbound(const conversation_input& in) {
         t.record("contact.notice_given");
     }
 
+    if (t.state().step == erasure_step) {
+        // STOP cancels without a word more: the person asked for no messages.
+        if (stopping) t.rest();
+        else if (answer_erasure(t, folded, keyword.has_value())) return out;
+    }
     if (t.state().step == "rating") {
         if (!keyword && take_rating(t, folded)) return out;
         t.rest();  // not a rating: read from the start

@@ -60,6 +60,13 @@ struct conversation_result {
     // Subscriptions, region and opt-out/in for broadcasts, in order; the gateway applies and
     // logs each (store::broadcasts().apply_consent) in the message's transaction.
     std::vector<messages::consent_change> consent;
+    // The person confirmed the erasure of their data (keyword "delete", then the yes word): the
+    // gateway erases it in this unit once the replies are queued, the last of them keeping the
+    // number until it is sent; held when a sensitive case of theirs is open (erased at closing).
+    struct erasure_request {
+        bool held = false;
+    };
+    std::optional<erasure_request> erasure;
     std::vector<std::string> events;  // audit actions, e.g. "contact.opted_out", "language.changed"
 };
 

@@ -11,8 +11,8 @@ namespace {
 using config::keyword_action;
 
 constexpr keyword_action precedence[] = {
-    keyword_action::stop,     keyword_action::start, keyword_action::status,   keyword_action::menu,
-    keyword_action::language, keyword_action::help,  keyword_action::subscribe};
+    keyword_action::stop,     keyword_action::start, keyword_action::erase,    keyword_action::status,
+    keyword_action::menu,     keyword_action::language, keyword_action::help,  keyword_action::subscribe};
 
 // How long a prefix of folded the word covers, or nothing if it does not match.
 std::optional<std::size_t> covers(std::string_view folded, std::string_view word,

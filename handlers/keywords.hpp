@@ -1,5 +1,5 @@
-// Global keywords (STOP, START, STATUS, MENU, LANGUAGE, HELP, SUBSCRIBE) recognised in every
-// configured language, whatever the conversation's state.
+// Global keywords (STOP, START, DELETE, STATUS, MENU, LANGUAGE, HELP, SUBSCRIBE) recognised in
+// every configured language, whatever the conversation's state.
 #pragma once
 
 #include "config/config.hpp"
@@ -21,8 +21,8 @@ struct keyword_match {
 
 // Matches a folded text (messages::fold_for_matching) against every keyword, each word folded
 // the same way. All keywords must be the whole message except STATUS, whose word must be the
-// first word (the reference follows). Precedence when several match: stop, start, status,
-// menu, language, help, subscribe; STOP comes first so an opt-out is never missed.
+// first word (the reference follows). Precedence when several match: stop, start, delete,
+// status, menu, language, help, subscribe; STOP comes first so an opt-out is never missed.
 std::optional<keyword_match> match_keyword(const config::config& cfg, std::string_view folded);
 
 }  // namespace cwc::handlers

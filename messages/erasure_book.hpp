@@ -39,6 +39,14 @@ struct erasure_counts {
     }
 };
 
+// A held erasure ready to run, and the channel the person last wrote on (their last message
+// goes there).
+struct held_erasure {
+    std::int64_t contact_id = 0;
+    std::string channel_id;
+    bool operator==(const held_erasure&) const = default;
+};
+
 class erasure_book {
   public:
     virtual ~erasure_book() = default;
@@ -63,7 +71,7 @@ class erasure_book {
     virtual bool is_held(std::int64_t contact_id) = 0;
     virtual void release(std::int64_t contact_id) = 0;
     // Held erasures whose person has no open sensitive case any more (a sweep's work list).
-    virtual std::vector<std::int64_t> held_ready(std::size_t limit) = 0;
+    virtual std::vector<held_erasure> held_ready(std::size_t limit) = 0;
 
     // --- retention (reason "retention")
     // Up to about `limit` expired records anonymised as config/README.md "retention" says:

@@ -66,11 +66,10 @@ void sqlite_erasure_book::tombstone(std::string_view channel_id, std::string_vie
     tombstones_possible_ = true;
 }
 
-bool sqlite_erasure_book::tombstoned(std::string_view channel_id, std::string_view provider_id,
-                                     timestamp now) {
+bool sqlite_erasure_book::tombstoned(std::string_view channel_id, std::string_view provider_id) {
     if (!tombstones_possible_) return false;
-    query q = db_.prepare("SELECT 1 FROM tombstones WHERE digest = ?1 AND expires_at > ?2",
-                          tombstone_digest(channel_id, provider_id), to_unix_ms(now));
+    query q = db_.prepare("SELECT 1 FROM tombstones WHERE digest = ?1",
+                          tombstone_digest(channel_id, provider_id));
     return q.step();
 }
 
@@ -229,14 +228,16 @@ void sqlite_erasure_book::release(std::int64_t contact_id) {
     db_.prepare("DELETE FROM held_erasures WHERE contact_id = ?1", contact_id).run();
 }
 
-std::vector<std::int64_t> sqlite_erasure_book::held_ready(std::size_t limit) {
-    std::vector<std::int64_t> ready;
+std::vector<held_erasure> sqlite_erasure_book::held_ready(std::size_t limit) {
+    std::vector<held_erasure> ready;
     query q = db_.prepare(
-        "SELECT h.contact_id FROM held_erasures h WHERE NOT EXISTS (SELECT 1 FROM cases c "
+        "SELECT h.contact_id, COALESCE((SELECT i.channel_id FROM inbound_messages i "
+        "WHERE i.contact_id = h.contact_id ORDER BY i.id DESC LIMIT 1), '') "
+        "FROM held_erasures h WHERE NOT EXISTS (SELECT 1 FROM cases c "
         "WHERE c.contact_id = h.contact_id AND c.sensitive = 1 AND c.status <> 'closed') "
         "ORDER BY h.requested_at LIMIT ?1",
         static_cast<std::int64_t>(limit));
-    while (q.step()) ready.push_back(q.int_at(0));
+    while (q.step()) ready.push_back({q.int_at(0), q.text_at(1)});
     return ready;
 }
 

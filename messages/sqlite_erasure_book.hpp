@@ -24,14 +24,15 @@ class sqlite_erasure_book final : public erasure_book {
     void hold(std::int64_t contact_id, timestamp now) override;
     bool is_held(std::int64_t contact_id) override;
     void release(std::int64_t contact_id) override;
-    std::vector<std::int64_t> held_ready(std::size_t limit) override;
+    std::vector<held_erasure> held_ready(std::size_t limit) override;
     erasure_counts purge_expired(const config::retention_settings& retention, timestamp now,
                                  std::size_t limit) override;
     void request_checkpoint() override { checkpoint_wanted_ = true; }
 
-    // Whether (channel, provider id) belongs to an erased message of the last week. Free while
-    // no tombstone exists (the usual case): inbound_exists asks it for every new message.
-    bool tombstoned(std::string_view channel_id, std::string_view provider_id, timestamp now);
+    // Whether (channel, provider id) belongs to an erased message whose tombstone the purge has
+    // not dropped yet (a week). Free while no tombstone exists (the usual case): inbound_exists
+    // asks it for every new message.
+    bool tombstoned(std::string_view channel_id, std::string_view provider_id);
     // After a COMMIT, outside any transaction: a row that was waiting to be erased after its
     // send may have been (by the trigger), and a checkpoint asked for runs now.
     void after_commit();

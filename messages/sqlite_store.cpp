@@ -233,7 +233,7 @@ bool sqlite_store::inbound_exists(std::string_view channel_id, std::string_view 
         "SELECT 1 FROM inbound_messages WHERE channel_id = ?1 AND provider_message_id = ?2",
         channel_id, provider_id);
     if (q.step()) return true;
-    return erasure_->tombstoned(channel_id, provider_id, system_now());
+    return erasure_->tombstoned(channel_id, provider_id);
 }
 
 contact sqlite_store::find_or_create_contact(std::string_view address, timestamp now) {

@@ -158,7 +158,7 @@ TEST_CASE("erasure held for an open sensitive case until it is closed") {
     c.closed_at = erasure_t0 + std::chrono::hours{2};
     s.update_case(c);
     CHECK_FALSE(s.has_open_sensitive_case(ana.contact_id));
-    CHECK(s.erasure().held_ready(10) == std::vector<std::int64_t>{ana.contact_id});
+    CHECK(s.erasure().held_ready(10) == std::vector<held_erasure>{{ana.contact_id, "sms"}});
     s.erasure().erase_contact(ana.contact_id, "system", "erasure_request", erasure_t0);
     CHECK_FALSE(s.erasure().is_held(ana.contact_id));  // done: the hold is gone with the data
     CHECK(s.erasure().held_ready(10).empty());
