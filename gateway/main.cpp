@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
     audit_cmd->add_option("--config", audit.config_file, "JSON configuration file")->required();
     audit_cmd->add_option("--db", audit.database, "SQLite database file (default: server.database)");
     audit_cmd->require_subcommand(1);
+    audit_cmd->fallthrough();  // `audit verify --config F` as well as `audit --config F verify`
     audit_cmd->add_subcommand("verify", "Check the chain, every record's digest, the signed heads and the anchors given")
         ->add_option("--anchor", audit.anchors, "SEQ:HASH of a head you kept (repeatable)");
     audit_cmd->add_subcommand("heads", "The signed heads as JSON lines, with the public key");

@@ -26,7 +26,8 @@ let reference; // of the complaint
 const description = 'En la oficina de Lima me pidieron pagar por el trámite del CPP';
 const answer = 'Gracias, lo revisamos con la oficina esta semana';
 
-const audit = (db_file, args) => h.run_command(['audit', '--config', gw.config, '--db', db_file, ...args]);
+// As the README writes it: `audit verify --config F --db P [--anchor …]`.
+const audit = (db_file, [action, ...rest]) => h.run_command(['audit', action, '--config', gw.config, '--db', db_file, ...rest]);
 const sql = (file, statements) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', file, statements], { encoding: 'utf8' });
 const rows = (file, query) => {
   const out = execFileSync('sqlite3', ['-json', file, query], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -95,7 +96,7 @@ before(async () => {
   await h.wait_for(() => gw.db.count(`select count(*) from outbox where text = ${h.sql_string(answer)} and status in ('sent', 'delivered')`) === 1, 15000, 'the answer sent');
   await ana.say('gracias'); // the chain goes on after the answer
 
-  const signed = await audit(gw.db_file, ['sign']);
+  const signed = await h.run_command(['audit', '--config', gw.config, '--db', gw.db_file, 'sign']); // options first works too
   assert.equal(signed.code, 0, signed.stderr);
   head = JSON.parse(signed.stdout);
 });
