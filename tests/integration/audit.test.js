@@ -5,7 +5,8 @@
 // the live file; `audit heads` exports heads whose Ed25519 signatures Node's own crypto accepts.
 // Then, each on a copy of the file: a message text edited, an audit row deleted, the whole chain
 // recomputed with the documented formula (caught by the signed head, and by the auditor's anchor
-// once the heads are deleted too), a lawful redaction entry (green), and the key's checks.
+// once the heads are deleted too), a lawful redaction entry (green), the key's checks, and serve
+// signing the head at start when none is kept (and refusing a key others may read).
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -232,4 +233,24 @@ test('the key and the input are checked: no key, a key open to others, a malform
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no key file at .*copy-keys\.db\.audit-key/);
   assert.ok(!fs.existsSync(`${file}.audit-key`), 'verify never makes a key');
+});
+
+test('serve signs the head at start when none is kept, and refuses a key others may read', async () => {
+  const file = copy_of_database('serve');
+  sql(file, 'DELETE FROM audit_heads');
+  const second = await h.start_gateway({ dir: h.make_tmpdir('audit-serve'), config: gw.config, db_file: file });
+  try {
+    await h.wait_for(() => second.logs().includes('"event":"audit.head_signed"'), 10000, 'a head signed at start');
+    const signed = rows(file, 'select seq, hash from audit_heads');
+    assert.deepEqual(signed, [rows(file, 'select seq, hash from audit_log order by seq desc limit 1')[0]]);
+  } finally {
+    await second.close();
+  }
+  const r = await audit(file, ['verify']);
+  assert.equal(r.code, 0, r.stdout);
+  assert.match(r.stdout, /signed heads: 1\n/);
+
+  fs.chmodSync(`${file}.audit-key`, 0o640);
+  await assert.rejects(h.start_gateway({ dir: h.make_tmpdir('audit-open-key'), config: gw.config, db_file: file }),
+    /exited before listening[\s\S]*open to group or others \(mode 0640\): chmod 600/);
 });
