@@ -96,4 +96,12 @@ struct audit_options {
 // heads as JSON lines, or sign the head now.
 int run_audit(const audit_options& options, std::ostream& out, std::ostream& err);
 
+struct purge_options {
+    std::string config_file;
+    std::string database;  // overrides server.database
+    bool dry_run = false;  // count only: the transaction is rolled back
+};
+// The retention purge now (gateway/retention_purge.hpp), counts printed as one JSON line.
+int run_purge(const purge_options& options, std::ostream& out, std::ostream& err);
+
 }  // namespace cwc::gateway

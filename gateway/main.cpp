@@ -120,6 +120,12 @@ int main(int argc, char** argv) {
     audit_cmd->add_subcommand("heads", "The signed heads as JSON lines, with the public key");
     audit_cmd->add_subcommand("sign", "Sign the chain's head now (the gateway does it daily)");
 
+    cwc::gateway::purge_options purge;
+    auto* purge_cmd = app.add_subcommand("purge", "Apply the retention periods now (the gateway does it daily); prints the counts");
+    purge_cmd->add_option("--config", purge.config_file, "JSON configuration file")->required();
+    purge_cmd->add_option("--db", purge.database, "SQLite database file (default: server.database)");
+    purge_cmd->add_flag("--dry-run", purge.dry_run, "count what would be anonymised, change nothing");
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return cwc::gateway::run_serve(serve);
@@ -141,6 +147,7 @@ int main(int argc, char** argv) {
             audit.action = audit_cmd->get_subcommands().front()->get_name();
             return cwc::gateway::run_audit(audit, std::cout, std::cerr);
         }
+        if (*purge_cmd) return cwc::gateway::run_purge(purge, std::cout, std::cerr);
         if (*report_cmd) {
             report.action = *report_summary ? "summary" : "export";
             return cwc::gateway::run_report(report, std::cout, std::cerr);

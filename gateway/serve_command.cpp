@@ -12,6 +12,7 @@
 #include "gateway/officers_service.hpp"
 #include "gateway/audit_signing.hpp"
 #include "gateway/focal_alerts.hpp"
+#include "gateway/retention_purge.hpp"
 #include "gateway/part_sweeper.hpp"
 #include "gateway/store_writer.hpp"
 #include "gateway/webhook_service.hpp"
@@ -192,6 +193,7 @@ int run_serve(const serve_options& options) {
     if (server_cfg.media.fetch) fetcher.start();
     net::co_spawn(io, sweep_stale_parts(writer, cfg), net::detached);
     net::co_spawn(io, run_focal_alerts(writer, cfg), net::detached);
+    net::co_spawn(io, run_retention_purge(writer, cfg), net::detached);
     net::co_spawn(io, run_audit_signing(writer, audit_keys), net::detached);
     net::co_spawn(io, resume_interrupted_broadcasts(writer, cfg, server_cfg.database), net::detached);
     net::co_spawn(io, run_broadcast_completion(writer, server_cfg.database), net::detached);

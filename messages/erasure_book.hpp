@@ -37,6 +37,11 @@ struct erasure_counts {
     std::size_t total() const {
         return contacts + messages + outbound + cases + media + parts + quarantined;
     }
+    erasure_counts& operator+=(const erasure_counts& o) {
+        contacts += o.contacts, messages += o.messages, outbound += o.outbound, cases += o.cases;
+        media += o.media, parts += o.parts, quarantined += o.quarantined, tombstones += o.tombstones;
+        return *this;
+    }
 };
 
 // A held erasure ready to run, and the channel the person last wrote on (their last message

@@ -5,7 +5,7 @@
 #include "config/sms_pages.hpp"
 #include "gateway/case_desk.hpp"
 #include "gateway/erasure_request.hpp"
-#include "tests/gateway/pipeline_fixture.hpp"
+#include "tests/gateway/complaint_walk.hpp"
 #include "tests/messages/erasure_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -21,30 +21,8 @@ const std::string person = "+51987654321";
 const std::string description = "El guardia Rodolfo me cobra por entrar al albergue";
 
 struct erasing : pipeline {
-    // A complaint filed through the menus (sensitive or not); returns its reference.
     std::string file_complaint(bool sensitive) {
-        const auto* flow = [&]() -> const config::menu_node* {
-            for (const auto& [id, node] : cfg.nodes)
-                if (node.kind == config::node_kind::complaint) return &node;
-            return nullptr;
-        }();
-        REQUIRE(flow != nullptr);
-        std::size_t category = 0;
-        while (cfg.find_category(flow->categories[category])->sensitive != sensitive) ++category;
-        const auto& options = cfg.find_node(cfg.start_node)->options;
-        std::string choice;
-        for (std::size_t i = 0; i < options.size(); ++i)
-            if (cfg.find_node(options[i].next)->kind == config::node_kind::complaint)
-                choice = std::to_string(i + 1);
-        std::vector<std::string> inputs{"hola", choice, std::to_string(category + 1),
-                                        std::to_string(cfg.regions.size())};
-        if (flow->ask_sex) inputs.push_back("0");
-        if (flow->ask_age_group) inputs.push_back("0");
-        inputs.push_back(description);
-        inbound_result last;
-        for (const auto& text : inputs) last = send(person, text, "SM" + std::to_string(++sid));
-        REQUIRE_FALSE(last.case_reference.empty());
-        return last.case_reference;
+        return testing::file_complaint(*this, person, sensitive, description, sid);
     }
     inbound_result say(const std::string& text) { return send(person, text, "SM" + std::to_string(++sid)); }
     std::int64_t contact_id() { return store.find_or_create_contact(person, now).id; }
