@@ -1,6 +1,6 @@
 // Record digests where the gateway writes records (a complaint walked through the pipeline, an
-// officer's answer from the case desk) verified end to end on a real file, the daily signing
-// rule, and signed heads as verification and auditors read them.
+// officer's answer from the case desk) verified end to end on a real file, an erasure the person
+// asked for still verifying, the daily signing rule, and signed heads as auditors read them.
 #include "gateway/audit_signing.hpp"
 #include "gateway/case_desk.hpp"
 #include "messages/audit_verification.hpp"
@@ -145,4 +145,26 @@ TEST_CASE("the audit key path: the config's file, else beside the database") {
     CHECK(audit_key_path(server, "/var/lib/cwc/gw.db") == "/var/lib/cwc/gw.db.audit-key");
     server.audit_key_file = "/etc/cwc/audit-key";
     CHECK(audit_key_path(server, "/var/lib/cwc/gw.db") == "/etc/cwc/audit-key");
+}
+
+TEST_CASE("an erasure the person asked for (BORRAR, SI) keeps verification green") {
+    audited_pipeline p;
+    const std::string person = "+51987654321";
+    p.complain(person, "El guardia me cobra por entrar al albergue");
+    p.send(person, "BORRAR", "SM" + std::to_string(++p.sid));
+    p.send(person, "SI", "SM" + std::to_string(++p.sid));
+    REQUIRE(p.count("SELECT COUNT(*) FROM inbound_messages WHERE text <> ''") == 0);
+    p.send("+51912345678", "hola", "SM" + std::to_string(++p.sid));
+
+    const auto v = p.verify();
+    CHECK(v.problems.empty());
+    // Each of their messages, their case (and the replies to them) redacted since its digest.
+    CHECK(v.redacted >= p.count("SELECT COUNT(*) FROM inbound_messages WHERE contact_id = 1") + 1);
+    CHECK(v.inbound == 1);  // the other person's message still vouched for
+    CHECK(v.without_digest == 0);
+
+    // Their records were emptied lawfully; someone else's edited is still caught.
+    raw_db raw{p.file.path()};
+    raw.exec("UPDATE inbound_messages SET text = 'cambiado' WHERE text = 'hola' AND contact_id <> 1");
+    CHECK(p.verify().problems.at(0).starts_with("record inbound:"));
 }
