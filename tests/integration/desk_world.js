@@ -13,13 +13,16 @@ const texts = {
   suggestion: 'Sería bueno atender también los sábados por la tarde',
   arabic: 'لم أتلق أي رد على طلب اللجوء منذ شهرين',
   injection: '<img src=x onerror=alert(1)>',
+  more: ['Me piden un pasaporte vigente para la cita y no lo tengo', 'No entiendo la carta de Migraciones',
+    'Cobran por un trámite que debería ser gratuito', 'La cita para el carné es en cinco meses'],
 };
-// The smallest valid PNG (1x1, transparent) and a few bytes standing for a voice note.
-const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-  '1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082', 'hex');
+// A small PNG (120x80, three stripes) and a few bytes standing for a voice note.
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAHgAAABQCAIAAABd+SbeAAAAl0lEQVR42u3QMQ0AIAwAsDnCym5MIIUPTchBAi6WHU2qoDHWpkAoEC0a0aJFWxAtGtGiRVsQLRrRokUjWjSiRYtGtGhEixaNaNGIbhn9blJAtGjRiBYtWoFo0YgWLdqCaNGIFi3agmjRiBYtGtGiEd00Os+kgGjRohEtWrQC0aIRLVq0BdGiES1atAXRohEtWjSiRSO6pw/Tyf+7ZihRQAAAAABJRU5ErkJggg==', 'base64');
 const voice = Buffer.from('OggS\0\x02voice-note-bytes-for-the-desk', 'binary');
 
-async function start_world(tag) {
+// `more`: that many further complaints about documents, from as many people (figures above the
+// suppression threshold for the reports).
+async function start_world(tag, { more = 0 } = {}) {
   const w = { cases: {}, tokens: {}, media: {}, numbers: {}, texts };
   w.fake = await fake_twilio.start();
   const dir = h.make_tmpdir(tag);
@@ -83,6 +86,10 @@ async function start_world(tag) {
   const x = new_person();
   w.cases.injection = await file_case(x, 'complaint', 'documentation', texts.injection);
   w.numbers.injection = x.number;
+  for (let i = 0; i < more; ++i) {
+    await file_case(new_person(), 'complaint', i % 3 === 2 ? 'legal_aid' : 'documentation',
+      `${texts.more[i % texts.more.length]} (${i + 1})`);
+  }
 
   w.tokens.admin = await token('Carmen Admin', 'admin', 'red_cbo');
   w.tokens.officer = await token('Lucía Rojas', 'aap_officer', 'red_cbo');

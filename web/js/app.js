@@ -1,7 +1,7 @@
 // The desk's entry: language, who is signed in, and the views by address (#/inbox,
 // #/case/REF, #/reports). Without a token in sessionStorage only the sign-in view shows.
 import { get_json, token } from './api.js';
-import { clear, el } from './dom.js';
+import { el } from './dom.js';
 import { language, load_language, t } from './i18n.js';
 import { render_case } from './case_page.js';
 import { render_inbox } from './inbox.js';
@@ -33,30 +33,40 @@ function show_signed_out() {
   who.textContent = '';
 }
 
+// Each view is drawn into a fresh element that replaces the page's only if no later route
+// started meanwhile (a click during a slow load must not mix two views).
+let generation = 0;
+
 async function route() {
-  clear(main);
+  const run = ++generation;
+  const view = el('div', { className: 'view' });
   main.setAttribute('aria-busy', 'true');
   try {
     if (!me && token.get()) {
       try { show_signed_in(await get_json('/api/v1/me')); } catch { show_signed_out(); }
     }
     if (!me) {
-      render_sign_in(main, (officer) => {
+      render_sign_in(view, (officer) => {
         show_signed_in(officer);
-        location.hash = officer.scope.individual_cases ? '#/inbox' : '#/reports';
-        route();
+        const start = officer.scope.individual_cases || !officer.reports ? '#/inbox' : '#/reports';
+        if (location.hash === start) route();
+        else location.hash = start;  // hashchange routes
       });
-      return;
+    } else {
+      const [, name, argument] = location.hash.split('/');
+      if (name === 'case' && argument) await render_case(view, me, decodeURIComponent(argument), route);
+      else if (name === 'reports') await render_reports(view, me);
+      else await render_inbox(view, me);
     }
-    const [, view, argument] = location.hash.split('/');
-    if (view === 'case' && argument) await render_case(main, me, decodeURIComponent(argument));
-    else if (view === 'reports') await render_reports(main, me);
-    else await render_inbox(main, me);
   } catch (e) {
-    main.append(el('p', { className: 'problem', role: 'alert', id: 'view-problem', text: `${t('error.view')} ${e.message}` }));
+    view.append(el('p', { className: 'problem', role: 'alert', id: 'view-problem', text: `${t('error.view')} ${e.message}` }));
   } finally {
-    main.removeAttribute('aria-busy');
-    document.body.dataset.view = (location.hash.split('/')[1] || 'inbox');
+    if (run === generation) {
+      main.replaceChildren(view);
+      main.removeAttribute('aria-busy');
+      document.body.dataset.view = (location.hash.split('/')[1] || 'inbox');
+      view.querySelector('[autofocus]')?.focus();
+    }
   }
 }
 

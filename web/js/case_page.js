@@ -1,14 +1,25 @@
 // A case: what the person said across channels (their words as text, in their own direction),
-// attachments fetched with the token into blob: URLs, the case's history, and the officer's
-// actions through POST /api/v1/cases/{ref}/{change}.
+// attachments fetched with the token (sounds and videos as blob: URLs, photos as data: URLs),
+// the case's history, and the officer's actions through POST /api/v1/cases/{ref}/{change}.
 import { get_blob, get_json, post_json } from './api.js';
 import { clear, el, person_text, when } from './dom.js';
 import { label, language, t } from './i18n.js';
 
 const blob_urls = [];
+let done_once = false;  // the page drawn again after a change says it was done
 
 function forget_blobs() {
   while (blob_urls.length) URL.revokeObjectURL(blob_urls.pop());
+}
+
+// The CSP lets images come from data: URLs only (blob: is for audio and video).
+function data_url(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
 }
 
 async function attachment(id) {
@@ -20,7 +31,7 @@ async function attachment(id) {
     clear(holder);
     if (blob.type.startsWith('audio/')) holder.append(el('audio', { controls: true, src: url }));
     else if (blob.type.startsWith('video/')) holder.append(el('video', { controls: true, src: url }));
-    else if (blob.type.startsWith('image/') && blob.type !== 'image/svg+xml') holder.append(el('img', { src: url, alt: t('case.photo') }));
+    else if (blob.type.startsWith('image/') && blob.type !== 'image/svg+xml') holder.append(el('img', { src: await data_url(blob), alt: t('case.photo') }));
     else holder.append(el('a', { href: url, download: `attachment-${id}`, text: t('case.download') }));
   } catch (e) {
     holder.textContent = t('case.media_missing');
@@ -87,7 +98,8 @@ function action_forms(c, me, act) {
         service: service.value.trim(), share_contact: share.checked, consent_recorded: consent.checked }))));
 }
 
-export async function render_case(main, me, reference) {
+// `refresh` draws the page again (after a change), through the desk's router.
+export async function render_case(main, me, reference, refresh) {
   forget_blobs();
   const outcome = el('p', { id: 'action-outcome', role: 'status', className: 'notice', hidden: true });
   const page = await get_json(`/api/v1/cases/${encodeURIComponent(reference)}`);
@@ -102,16 +114,18 @@ export async function render_case(main, me, reference) {
     outcome.hidden = true;
     try {
       await post_json(`/api/v1/cases/${encodeURIComponent(reference)}/${change}`, body);
-      clear(main);
-      await render_case(main, me, reference);
-      const done = document.getElementById('action-outcome');
-      done.textContent = t('case.done');
-      done.hidden = false;
+      done_once = true;
+      await refresh();
     } catch (e) {
       outcome.textContent = `${t('case.refused')} ${e.message}`;
       outcome.classList.add('problem');
       outcome.hidden = false;
     }
+  }
+  if (done_once) {
+    done_once = false;
+    outcome.textContent = t('case.done');
+    outcome.hidden = false;
   }
 
   main.append(el('article', { id: 'case', 'data-reference': c.reference },

@@ -18,14 +18,15 @@ function choice(name, values, current, words) {
 }
 
 function case_row(c) {
-  const badges = el('span', { className: 'badges' },
+  const badges = (c.sensitive || c.overdue) && el('span', { className: 'badges' },
     c.sensitive && el('span', { className: 'badge sensitive', text: t('case.sensitive') }),
     c.overdue && el('span', { className: 'badge overdue', text: t('case.overdue') }));
   return el('li', { className: 'case-row', 'data-reference': c.reference },
-    el('a', { href: `#/case/${encodeURIComponent(c.reference)}`, className: 'reference', text: c.reference }),
-    el('span', { className: `status status-${c.status}`, text: label('status', c.status) }),
-    badges,
-    el('span', { className: 'meta', text: [c.type, c.category, c.region, c.language].filter(Boolean).join(' · ') }),
+    el('div', { className: 'head' },
+      el('a', { href: `#/case/${encodeURIComponent(c.reference)}`, className: 'reference', text: c.reference }),
+      el('span', { className: `status status-${c.status}`, text: label('status', c.status) }),
+      badges,
+      el('span', { className: 'meta kind', text: [c.type, c.category, c.region, c.language].filter(Boolean).join(' · ') })),
     person_text('p', c.description, 'description'),
     el('span', { className: 'meta', text: `${t('case.opened')} ${when(c.opened_at, language())}` }));
 }

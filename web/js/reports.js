@@ -37,8 +37,9 @@ function table(dimension, cells, threshold) {
 
 function chart(dimension, cells) {
   const shown = cells.filter((c) => !c.suppressed && c.count !== null);
+  if (!shown.length) return el('p', { className: 'meta no-chart', text: t('reports.no_chart') });
   const canvas = el('canvas', { id: `chart-${dimension}`, role: 'img', 'aria-label': t(`field.${dimension}`) });
-  if (window.Chart && shown.length) {
+  if (window.Chart) {
     charts.push(new window.Chart(canvas, {
       type: 'bar',
       data: { labels: shown.map((c) => (dimension === 'status' ? label('status', c.value) : c.value || '—')),

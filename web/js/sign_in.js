@@ -5,7 +5,7 @@ import { el } from './dom.js';
 import { t } from './i18n.js';
 
 export function render_sign_in(main, on_signed_in) {
-  const input = el('input', { id: 'token', type: 'password', autocomplete: 'off', required: true, spellcheck: 'false' });
+  const input = el('input', { id: 'token', type: 'password', autocomplete: 'off', required: true, spellcheck: 'false', autofocus: true });
   const problem = el('p', { id: 'sign-in-problem', className: 'problem', role: 'alert', hidden: true });
   const form = el('form', { id: 'sign-in', className: 'card narrow' },
     el('h1', { text: t('sign_in.title') }),
@@ -28,5 +28,4 @@ export function render_sign_in(main, on_signed_in) {
     }
   });
   main.append(form);
-  input.focus();
 }

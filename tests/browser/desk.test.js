@@ -1,0 +1,251 @@
+'use strict';
+// The officers' desk in a real headless Chromium (Debian's, driven by playwright-core) against
+// the real gateway and a fake Twilio: each role signs in with its token and sees only what it
+// may (the focal point the sensitive case, the AAP officer not, the broadcaster no case at
+// all); a case is acknowledged and answered from its page and the answer reaches the provider;
+// attachments play and show (blob: and data: URLs, as the CSP allows); the reports show figures, charts and suppressed
+// small counts; the export downloads as a file; an SMS that is an HTML injection shows as text
+// and runs nothing. Every page is watched for script errors and CSP violations. Screenshots go
+// to CWC_DESK_SCREENSHOTS (a folder; docs/ for the README's) or a temporary folder.
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+const h = require('../integration/harness');
+const { start_world, texts } = require('../integration/desk_world');
+
+const CHROMIUM = process.env.CWC_CHROMIUM || '/usr/bin/chromium';
+const SHOTS = process.env.CWC_DESK_SCREENSHOTS || h.make_tmpdir('desk-shots');
+const DESKTOP = { width: 1280, height: 860 };
+const PHONE = { width: 390, height: 844 };
+let w;
+let browser;
+
+before(async () => {
+  w = await start_world('browser', { more: 8 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (w) await w.close();
+});
+
+// A fresh tab (its own sessionStorage) that records dialogs, script errors and console errors
+// (a CSP violation is one); `problems()` lists them.
+async function open_desk(viewport = DESKTOP, lang = 'en') {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: lang });
+  const page = await context.newPage();
+  const seen = { dialogs: [], errors: [] };
+  page.on('dialog', (d) => { seen.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => seen.errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(`console: ${m.text()}`); });
+  await page.goto(`${w.gw.officers_url}/`);
+  // The browser's locale picks the desk's language on a first visit.
+  await page.waitForFunction((l) => document.documentElement.lang === l && document.querySelector('#sign-in') &&
+    !document.querySelector('#main[aria-busy]'), lang);
+  page.seen = seen;
+  page.close_all = () => context.close();
+  return page;
+}
+
+async function sign_in(page, token) {
+  await page.fill('#token', token);
+  await page.click('#sign-in button[type=submit]');
+  await page.waitForSelector('#sign-out:not([hidden]), #sign-in-problem:not([hidden])');
+  if (await page.isVisible('#sign-in-problem')) {
+    assert.fail(`not signed in: ${await page.textContent('#sign-in-problem')} ${JSON.stringify(page.seen)}`);
+  }
+  await settled(page);
+}
+
+// What a page must never show, whatever it did: expected 404s of refused media aside.
+function assert_clean(page, allowed = []) {
+  assert.deepEqual(page.seen.dialogs, [], 'no dialog opened');
+  const errors = page.seen.errors.filter((e) => !allowed.some((re) => re.test(e)));
+  assert.deepEqual(errors, [], 'no script error or CSP violation');
+}
+
+function settled(page) {
+  return page.waitForFunction(() => document.querySelector('#main').children.length > 0 && !document.querySelector('#main[aria-busy]'));
+}
+
+async function listed_references(page) {
+  await settled(page);
+  await page.waitForSelector('#cases', { state: 'attached' });
+  return page.$$eval('#cases .case-row', (rows) => rows.map((r) => r.dataset.reference));
+}
+
+async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `desk-${name}.png`), fullPage: false });
+}
+
+test('sign-in: a wrong token is refused on the page and nothing is kept', async () => {
+  const page = await open_desk();
+  await page.fill('#token', 'cwc_not-a-token');
+  await page.click('#sign-in button[type=submit]');
+  await page.waitForSelector('#sign-in-problem:not([hidden])');
+  assert.match(await page.textContent('#sign-in-problem'), /unknown, expired or revoked/);
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  assert.equal(await page.evaluate(() => document.cookie), '');
+  assert_clean(page, [/401/]);
+  await page.close_all();
+});
+
+test('an AAP officer sees its organisation\'s cases, not the sensitive one nor another organisation\'s', async () => {
+  const page = await open_desk();
+  await sign_in(page, w.tokens.officer);
+  assert.match(await page.textContent('#who'), /Lucía Rojas · AAP officer/);
+  const refs = await listed_references(page);
+  for (const c of ['documents', 'arabic', 'injection']) assert.ok(refs.includes(w.cases[c].reference), `${c} listed`);
+  assert.ok(!refs.includes(w.cases.sensitive.reference), 'the sensitive case is not listed');
+  assert.ok(!refs.includes(w.cases.suggestion.reference), 'another organisation\'s case is not listed');
+  assert.equal(await page.$('#filter-sensitive'), null, 'no sensitive filter for this role');
+  const arabic = page.locator(`.case-row[data-reference="${w.cases.arabic.reference}"] .description`);
+  assert.equal(await arabic.getAttribute('dir'), 'auto');
+  assert.equal(await arabic.evaluate((n) => getComputedStyle(n).direction), 'rtl', 'Arabic text runs right to left');
+  // The page refuses the sensitive case's address as the API does.
+  await page.goto(`${w.gw.officers_url}/desk/#/case/${w.cases.sensitive.reference}`);
+  await page.waitForSelector('#view-problem');
+  assert.match(await page.textContent('#view-problem'), /no such case/);
+  assert.ok(!(await page.content()).includes(texts.sensitive), 'nothing of its text');
+  assert_clean(page, [/404/]);
+  await page.close_all();
+});
+
+test('the protection focal point sees the sensitive case; filters narrow the list', async () => {
+  const page = await open_desk();
+  await sign_in(page, w.tokens.focal);
+  const refs = await listed_references(page);
+  assert.ok(refs.includes(w.cases.sensitive.reference), 'the sensitive case is listed');
+  await page.selectOption('#filter-sensitive', 'only');
+  await page.waitForFunction(() => document.querySelectorAll('#cases .case-row').length === 1);
+  assert.deepEqual(await listed_references(page), [w.cases.sensitive.reference]);
+  await page.selectOption('#filter-sensitive', '');
+  await page.selectOption('#filter-status', 'closed');
+  await page.waitForSelector('#inbox-note:has-text("No cases match")');
+  assert.deepEqual(await listed_references(page), []);
+  assert_clean(page);
+  await page.close_all();
+});
+
+test('a broadcaster sees no case and no case report; an auditor reports only', async () => {
+  const page = await open_desk();
+  await sign_in(page, w.tokens.broadcaster);
+  await page.waitForSelector('#no-cases');
+  assert.equal(await page.$('#cases'), null);
+  assert.equal(await page.isHidden('#nav-inbox'), true);
+  assert.equal(await page.isHidden('#nav-reports'), true);
+  for (const c of Object.values(w.cases)) assert.ok(!(await page.content()).includes(c.reference));
+  await page.goto(`${w.gw.officers_url}/desk/#/reports`);
+  await page.waitForSelector('#no-reports');
+  assert_clean(page);
+  await page.close_all();
+
+  const auditor = await open_desk();
+  await sign_in(auditor, w.tokens.auditor);
+  await auditor.waitForSelector('#reports #figure-total');
+  assert.equal(await auditor.$('#cases'), null);
+  assert.equal(await auditor.$('#export'), null, 'no export button for the auditor');
+  assert_clean(auditor);
+  await auditor.close_all();
+});
+
+test('an officer opens a case, hears and sees its attachments, acknowledges and answers it; the answer reaches the person', async () => {
+  const page = await open_desk();
+  await sign_in(page, w.tokens.officer);
+  await page.click(`.case-row[data-reference="${w.cases.documents.reference}"] a.reference`);
+  await page.waitForSelector('#case #conversation');
+  assert.equal(await page.textContent('#case-reference'), w.cases.documents.reference);
+  await page.waitForSelector('#conversation audio[src^="blob:"]');
+  await page.waitForSelector('#conversation img[src^="data:image/png;base64,"]');
+  await page.waitForFunction(() => document.querySelector('#conversation img').naturalWidth === 120);
+  await shot(page, 'case');
+  await page.setViewportSize(PHONE);
+  await shot(page, 'case-phone');
+  await page.setViewportSize(DESKTOP);
+
+  await page.click('#act-acknowledge');
+  await page.waitForSelector('#action-outcome:not([hidden]):has-text("Done")');
+  assert.match(await page.textContent('.facts'), /Acknowledged/);
+  const answer = `Hola, su CPP está en trámite; acérquese el lunes a la oficina (${process.pid}).`;
+  await page.fill('#answer-text', answer);
+  await page.click('#act-respond');
+  await page.waitForSelector('#action-outcome:not([hidden]):has-text("Done")');
+  const sent = await h.wait_for(() => w.fake.sent.find((m) => m.to === w.numbers.documents && m.body.includes(answer)), 15000, 'the answer at the provider');
+  assert.ok(sent, 'the fake Twilio received the answer');
+  const row = w.gw.db.one(`select status from cases where reference = ${h.sql_string(w.cases.documents.reference)}`);
+  assert.equal(row.status, 'responded');
+  await page.reload();
+  await page.waitForSelector(`#conversation .message.out:has-text("${answer}")`);
+  assert.ok(w.gw.db.count(`select count(*) from audit_log where action = 'media.read' and actor = 'officer:Lucía Rojas'`) >= 2, 'the attachment reads are audited');
+  assert_clean(page);
+  await page.close_all();
+});
+
+test('an SMS that is HTML shows as text and runs nothing', async () => {
+  const page = await open_desk();
+  await sign_in(page, w.tokens.officer);
+  const row = page.locator(`.case-row[data-reference="${w.cases.injection.reference}"] .description`);
+  assert.equal(await row.textContent(), texts.injection);
+  assert.equal(await page.locator('#cases img').count(), 0);
+  await row.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  await page.click(`.case-row[data-reference="${w.cases.injection.reference}"] a.reference`);
+  await page.waitForSelector('#case #conversation');
+  assert.equal(await page.textContent('#case .lead'), texts.injection);
+  const shown = await page.$$eval('#conversation .message.in .text', (ps) => ps.map((p) => p.textContent));
+  assert.ok(shown.includes(texts.injection), 'the message as the characters sent');
+  assert.equal(await page.locator('img').count(), 0, 'no img element anywhere on the page');
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert_clean(page);
+  await page.close_all();
+});
+
+test('reports: figures, charts, small counts as "<5"; the export downloads as a CSV without numbers', async () => {
+  const page = await open_desk();
+  await sign_in(page, w.tokens.admin);
+  await page.goto(`${w.gw.officers_url}/desk/#/reports`);
+  await page.waitForSelector('#reports #figure-total');
+  const total = await page.textContent('#figure-total .value');
+  assert.equal(total, '12', 'every non-sensitive case of the story, of both organisations');
+  assert.equal(await page.textContent('#figure-sensitive .value'), '<5', 'the one sensitive case apart, suppressed');
+  await page.waitForSelector('#by-category table');
+  const cells = await page.$$eval('#by-category td.suppressed', (tds) => tds.map((td) => td.textContent));
+  assert.ok(cells.length > 0 && cells.every((c) => c === '<5'), `small categories shown as <5: ${cells}`);
+  assert.ok(await page.$eval('#by-category canvas', (c) => c.width > 0 && c.height > 0), 'a chart is drawn');
+  assert.equal(await page.evaluate(() => typeof window.Chart), 'function', 'Chart.js loaded from the gateway');
+  assert.match(await page.textContent('#by-status'), /no chart/, 'no chart of suppressed cells only');
+  assert.match(await page.textContent('#figure-respond .value'), /hidden|—/, 'a figure on too few cases is hidden');
+  await shot(page, 'reports');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  assert.equal(download.suggestedFilename(), 'cases.csv');
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(csv.split('\n')[0], /reference/);
+  assert.ok(csv.includes(w.cases.documents.reference), 'a case in the export');
+  assert.ok(!csv.includes(w.cases.sensitive.reference), 'never a sensitive row');
+  for (const n of Object.values(w.numbers)) assert.ok(!csv.includes(n) && !csv.includes(n.slice(1)), 'no phone number');
+  await page.setViewportSize(PHONE);
+  await shot(page, 'reports-phone');
+  assert_clean(page);
+  await page.close_all();
+});
+
+test('the inbox in Spanish, on a desktop and a phone', async () => {
+  const page = await open_desk(DESKTOP, 'es');
+  await sign_in(page, w.tokens.officer);
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+  assert.equal(await page.textContent('#inbox h1'), 'Bandeja');
+  await shot(page, 'inbox');
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(200);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
+  await shot(page, 'inbox-phone');
+  assert_clean(page);
+  await page.close_all();
+});
