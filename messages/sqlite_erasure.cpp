@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <optional>
 
 namespace cwc::messages {
@@ -247,18 +248,39 @@ std::int64_t sqlite_erasure_book::count_awaiting_send() {
     return q.step() ? q.int_at(0) : 0;
 }
 
-void sqlite_erasure_book::after_commit() {
-    if (awaiting_send_ > 0) {
-        const auto left = count_awaiting_send();
-        if (left < awaiting_send_) checkpoint_wanted_ = true;  // the trigger erased a sent row
-        awaiting_send_ = left;
+// The commit has happened: nothing here may throw (the writer would take the batch for failed).
+void sqlite_erasure_book::after_commit() noexcept {
+    try {
+        if (awaiting_send_ > 0) {
+            const auto left = count_awaiting_send();
+            if (left < awaiting_send_) checkpoint_wanted_ = true;  // the trigger erased a sent row
+            awaiting_send_ = left;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (!checkpoint_wanted_ || now < next_checkpoint_try_) return;
+        if (checkpoint()) {
+            checkpoint_wanted_ = false;
+        } else {
+            next_checkpoint_try_ = now + checkpoint_retry;
+        }
+    } catch (const store_error&) {
+        next_checkpoint_try_ = std::chrono::steady_clock::now() + checkpoint_retry;
     }
-    if (checkpoint_wanted_ && checkpoint()) checkpoint_wanted_ = false;
 }
 
 bool sqlite_erasure_book::checkpoint() {
-    query q = db_.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-    return q.step() && q.int_at(0) == 0;  // busy = 0: every frame copied, the WAL truncated
+    // A reader still on the WAL (an export, `audit verify`) holds a TRUNCATE back: wait briefly
+    // rather than the connection's 5 s, so the writer is not stalled; try again later.
+    db_.exec("PRAGMA busy_timeout = 200");
+    bool done = false;
+    try {
+        query q = db_.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+        done = q.step() && q.int_at(0) == 0;  // busy = 0: every frame copied, the WAL truncated
+    } catch (const store_error&) {
+        done = false;
+    }
+    db_.exec("PRAGMA busy_timeout = 5000");
+    return done;
 }
 
 // --- the store's side

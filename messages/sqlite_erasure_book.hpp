@@ -6,6 +6,7 @@
 
 #include "messages/erasure_book.hpp"
 
+#include <chrono>
 #include <string>
 
 namespace cwc::messages {
@@ -16,6 +17,8 @@ class connection;
 
 class sqlite_erasure_book final : public erasure_book {
   public:
+    static constexpr std::chrono::seconds checkpoint_retry{10};
+
     explicit sqlite_erasure_book(sqlite::connection& db);
 
     erasure_counts erase_contact(std::int64_t contact_id, std::string_view actor,
@@ -34,8 +37,9 @@ class sqlite_erasure_book final : public erasure_book {
     // asks it for every new message.
     bool tombstoned(std::string_view channel_id, std::string_view provider_id);
     // After a COMMIT, outside any transaction: a row that was waiting to be erased after its
-    // send may have been (by the trigger), and a checkpoint asked for runs now.
-    void after_commit();
+    // send may have been (by the trigger), and a checkpoint asked for runs now (when a reader
+    // held the last one back, not before checkpoint_retry has passed). Never throws.
+    void after_commit() noexcept;
     // PRAGMA wal_checkpoint(TRUNCATE); false when a reader held it back (tried again later).
     bool checkpoint();
 
@@ -49,6 +53,7 @@ class sqlite_erasure_book final : public erasure_book {
     bool tombstones_possible_ = false;  // a row may exist: look; none: skip the query
     std::int64_t awaiting_send_ = 0;    // rows marked erase_after_send at the last look
     bool checkpoint_wanted_ = false;
+    std::chrono::steady_clock::time_point next_checkpoint_try_{};
 };
 
 }  // namespace cwc::messages

@@ -115,6 +115,10 @@ test('BORRAR then SI: the confirmation arrives, then nothing of the person is on
   assert.equal(gw.db.count(`select count(*) from inbound_messages where text = ${h.sql_string(description)}`), 0);
   assert.equal(gw.db.count(`select count(*) from contacts where address = ${h.sql_string(number)}`), 0);
   assert.ok(!raw_bytes().includes(description));
+
+  // The audit chain still verifies: every erased record has its record.redacted entry.
+  const verified = await h.run_command(['audit', '--config', gw.config, '--db', gw.db_file, 'verify']);
+  assert.equal(verified.code, 0, verified.stdout + verified.stderr);
 });
 
 test('anything but SI cancels: nothing is erased', async () => {
@@ -159,4 +163,6 @@ test('an open sensitive case: the person is told the erasure waits, and it runs 
     10000, 'the held erasure done');
   assert.equal(gw.db.count(`select count(*) from held_erasures`), 0);
   assert.equal(gw.db.one(`select description from cases where reference = ${h.sql_string(reference)}`).description, '');
+  const verified = await h.run_command(['audit', '--config', gw.config, '--db', gw.db_file, 'verify']);
+  assert.equal(verified.code, 0, verified.stdout + verified.stderr);
 });
