@@ -78,8 +78,15 @@ async function listed_references(page) {
   return page.$$eval('#cases .case-row', (rows) => rows.map((r) => r.dataset.reference));
 }
 
+// No sideways scrolling: the page fits the viewport's width.
+async function assert_fits(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
+}
+
 async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SHOTS, `desk-${name}.png`), fullPage: false });
 }
 
@@ -165,6 +172,7 @@ test('an officer opens a case, hears and sees its attachments, acknowledges and 
   await page.waitForFunction(() => document.querySelector('#conversation img').naturalWidth === 120);
   await shot(page, 'case');
   await page.setViewportSize(PHONE);
+  await assert_fits(page);
   await shot(page, 'case-phone');
   await page.setViewportSize(DESKTOP);
 
@@ -230,6 +238,7 @@ test('reports: figures, charts, small counts as "<5"; the export downloads as a 
   assert.ok(!csv.includes(w.cases.sensitive.reference), 'never a sensitive row');
   for (const n of Object.values(w.numbers)) assert.ok(!csv.includes(n) && !csv.includes(n.slice(1)), 'no phone number');
   await page.setViewportSize(PHONE);
+  await assert_fits(page);
   await shot(page, 'reports-phone');
   assert_clean(page);
   await page.close_all();
@@ -242,9 +251,7 @@ test('the inbox in Spanish, on a desktop and a phone', async () => {
   assert.equal(await page.textContent('#inbox h1'), 'Bandeja');
   await shot(page, 'inbox');
   await page.setViewportSize(PHONE);
-  await page.waitForTimeout(200);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
+  await assert_fits(page);
   await shot(page, 'inbox-phone');
   assert_clean(page);
   await page.close_all();
