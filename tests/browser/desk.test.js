@@ -2,7 +2,8 @@
 // The officers' desk in a real headless Chromium (Debian's, driven by playwright-core) against
 // the real gateway and a fake Twilio: each role signs in with its token and sees only what it
 // may (the focal point the sensitive case, the AAP officer not, the broadcaster no case at
-// all); a case is acknowledged and answered from its page and the answer reaches the provider;
+// all); a case is acknowledged and answered from its page and the answer reaches the provider,
+// another assigned and flagged sensitive leaves the officer's inbox for the focal point's;
 // attachments play and show (blob: and data: URLs, as the CSP allows); the reports show figures, charts and suppressed
 // small counts; the export downloads as a file; an SMS that is an HTML injection shows as text
 // and runs nothing. Every page is watched for script errors and CSP violations. Screenshots go
@@ -194,6 +195,36 @@ test('an officer opens a case, hears and sees its attachments, acknowledges and 
   await page.close_all();
 });
 
+test('an officer assigns a case to herself and flags it sensitive: it leaves her inbox and reaches the focal point', async () => {
+  const ref = w.cases.arabic.reference;
+  const page = await open_desk();
+  await sign_in(page, w.tokens.officer);
+  await page.click(`.case-row[data-reference="${ref}"] a.reference`);
+  await page.waitForSelector('#case #assign-officer');
+  assert.equal(await page.inputValue('#assign-officer'), 'Lucía Rojas');
+  await page.click('#act-assign');
+  await page.waitForSelector('#action-outcome:not([hidden]):has-text("Done")');
+  assert.match(await page.textContent('.facts'), /Assigned to\s*Lucía Rojas/);
+  await page.fill('#action-note', 'habla de violencia en la llamada');
+  await page.click('#act-flag');
+  await page.waitForSelector('#inbox');
+  assert.ok(!(await listed_references(page)).includes(ref), 'gone from the officer\'s inbox');
+  const row = w.gw.db.one(`select sensitive, assigned_to from cases where reference = ${h.sql_string(ref)}`);
+  assert.equal(Number(row.sensitive), 1);
+  assert.equal(row.assigned_to, 'Lucía Rojas');
+  assert_clean(page);
+  await page.close_all();
+
+  const focal = await open_desk();
+  await sign_in(focal, w.tokens.focal);
+  assert.ok((await listed_references(focal)).includes(ref), 'the focal point sees it');
+  await focal.click(`.case-row[data-reference="${ref}"] a.reference`);
+  await focal.waitForSelector('#act-unflag');
+  assert.match(await focal.textContent('#history'), /flagged sensitive/);
+  assert_clean(focal);
+  await focal.close_all();
+});
+
 test('an SMS that is HTML shows as text and runs nothing', async () => {
   const page = await open_desk();
   await sign_in(page, w.tokens.officer);
@@ -219,8 +250,8 @@ test('reports: figures, charts, small counts as "<5"; the export downloads as a 
   await page.goto(`${w.gw.officers_url}/desk/#/reports`);
   await page.waitForSelector('#reports #figure-total');
   const total = await page.textContent('#figure-total .value');
-  assert.equal(total, '12', 'every non-sensitive case of the story, of both organisations');
-  assert.equal(await page.textContent('#figure-sensitive .value'), '<5', 'the one sensitive case apart, suppressed');
+  assert.equal(total, '11', 'every non-sensitive case of the story, of both organisations (one flagged above)');
+  assert.equal(await page.textContent('#figure-sensitive .value'), '<5', 'the two sensitive cases apart, suppressed');
   await page.waitForSelector('#by-category table');
   const cells = await page.$$eval('#by-category td.suppressed', (tds) => tds.map((td) => td.textContent));
   assert.ok(cells.length > 0 && cells.every((c) => c === '<5'), `small categories shown as <5: ${cells}`);

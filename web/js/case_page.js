@@ -114,6 +114,11 @@ export async function render_case(main, me, reference, refresh) {
     outcome.hidden = true;
     try {
       await post_json(`/api/v1/cases/${encodeURIComponent(reference)}/${change}`, body);
+      // A case flagged sensitive leaves the sight of a role without sensitive cases.
+      if (change === 'flag' && !me.scope.sensitive) {
+        location.hash = '#/inbox';
+        return;
+      }
       done_once = true;
       await refresh();
     } catch (e) {
