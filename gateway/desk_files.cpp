@@ -65,11 +65,9 @@ std::optional<std::string> read_inside(const fs::path& root, const fs::path& fil
     const auto [r, f] = std::mismatch(real_root.begin(), real_root.end(), real_file.begin(),
                                       real_file.end());
     if (r != real_root.end()) return std::nullopt;
-    return [&]() -> std::optional<std::string> {
-        std::ifstream in(real_file, std::ios::binary);
-        if (!in) return std::nullopt;
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    }();
+    std::ifstream in(real_file, std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 }  // namespace

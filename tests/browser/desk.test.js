@@ -4,9 +4,9 @@
 // may (the focal point the sensitive case, the AAP officer not, the broadcaster no case at
 // all); a case is acknowledged and answered from its page and the answer reaches the provider,
 // another assigned and flagged sensitive leaves the officer's inbox for the focal point's;
-// attachments play and show (blob: and data: URLs, as the CSP allows); the reports show figures, charts and suppressed
-// small counts; the export downloads as a file; an SMS that is an HTML injection shows as text
-// and runs nothing. Every page is watched for script errors and CSP violations. Screenshots go
+// attachments play and show (blob: and data: URLs, as the CSP allows); the reports show
+// figures, charts and suppressed small counts; the export downloads as a file; an SMS that is
+// an HTML injection shows as text and runs nothing. Every page is watched for script errors and CSP violations. Screenshots go
 // to CWC_DESK_SCREENSHOTS (a folder; docs/ for the README's) or a temporary folder.
 
 const { test, before, after } = require('node:test');
