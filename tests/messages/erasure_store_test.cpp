@@ -169,3 +169,25 @@ TEST_CASE("erasure: the store connection zeroes what it frees") {
     sqlite_store s{file.path(), "key"};
     CHECK(s.read_pragma("secure_delete") == "1");
 }
+
+TEST_CASE("erasure: a reader on the WAL delays the checkpoint, it does not stall the commit") {
+    temp_db file;
+    sqlite_store s{file.path(), "key"};
+    s.begin();
+    const auto ana = write_footprint(s, erased_number, "ana", erasure_t0);
+    s.commit();
+    raw_db reader{file.path()};
+    reader.exec("BEGIN");
+    CHECK(reader.integer("SELECT COUNT(*) FROM contacts") == 1);  // a snapshot on the WAL
+
+    s.begin();
+    s.erasure().erase_contact(ana.contact_id, "system", "erasure_request", erasure_t0);
+    const auto started = std::chrono::steady_clock::now();
+    s.commit();
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{2});
+    CHECK(s.find_contact(ana.contact_id)->address == "erased:" + std::to_string(ana.contact_id));
+    // The reader still sees its snapshot, so the old frames could not go yet.
+    CHECK(reader.text("SELECT address FROM contacts") == erased_number);
+    CHECK(found_on_disk(file.path(), {erased_number}) != "");
+    reader.exec("COMMIT");
+}
