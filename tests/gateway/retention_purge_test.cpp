@@ -1,10 +1,15 @@
 // `cwc-gateway purge` on a real store filled through the pipeline: --dry-run changes nothing, a
 // purge anonymises what the periods say (texts gone from the file and its WAL), a second purge
 // finds nothing, and the report summary is the same figure for figure afterwards.
+#include "config/load.hpp"
 #include "gateway/commands.hpp"
+#include "gateway/retention_purge.hpp"
 #include "tests/gateway/complaint_walk.hpp"
 #include "tests/messages/erasure_fixture.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -99,4 +104,25 @@ TEST_CASE("purge: dry run, then the periods applied; the report's figures do not
     CHECK(again["messages"] == 0);
     CHECK(again["contacts"] == 0);
     CHECK(p.audit_count("retention.purged") == 1);  // nothing to do is not audited
+}
+
+TEST_CASE("the daily task purges through the store writer as soon as serve starts") {
+    purging p;
+    int sid = 0;
+    file_complaint(p, "+51987650003", false, description, sid);
+    REQUIRE(p.count("SELECT COUNT(*) FROM inbound_messages WHERE text <> ''") > 0);
+    auto loaded = config::load_from_file(p.config_path);
+    REQUIRE(loaded.value);
+    const config::config cfg = std::move(*loaded.value);
+
+    boost::asio::io_context io;
+    gateway::store_writer writer(std::make_unique<messages::sqlite_store>(p.file.path(), "key"));
+    boost::asio::co_spawn(io, run_retention_purge(writer, cfg), boost::asio::detached);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (p.audit_count("retention.purged") == 0 && std::chrono::steady_clock::now() < deadline)
+        io.run_for(20ms);
+    io.stop();
+    CHECK(p.audit_count("retention.purged") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM inbound_messages WHERE text <> ''") == 0);
+    CHECK(p.count("SELECT COUNT(*) FROM cases WHERE description <> ''") == 1);  // still open
 }
