@@ -225,6 +225,28 @@ test('an officer assigns a case to herself and flags it sensitive: it leaves her
   await focal.close_all();
 });
 
+test('a referral: sharing the number without the person\'s consent is refused on the page, with it done', async () => {
+  const ref = w.more_cases[0].reference;
+  const page = await open_desk();
+  await sign_in(page, w.tokens.officer);
+  await page.goto(`${w.gw.officers_url}/desk/#/case/${ref}`);
+  await page.waitForSelector(`#case[data-reference="${ref}"] #act-refer`);
+  await page.fill('#refer-organisation', 'union_venezolana');
+  await page.check('#refer-share');
+  await page.click('#act-refer');
+  await page.waitForSelector('#action-outcome.problem:not([hidden])');
+  assert.match(await page.textContent('#action-outcome'), /Not done: .*consent/);
+  assert.equal(w.gw.db.one(`select status from cases where reference = ${h.sql_string(ref)}`).status, 'new');
+  await page.check('#refer-consent');
+  await page.click('#act-refer');
+  await page.waitForSelector('#action-outcome:not([hidden]):has-text("Done")');
+  assert.match(await page.textContent('.facts'), /Referred to\s*union_venezolana/);
+  const row = w.gw.db.one(`select status, referred_organisation, contact_shared from cases where reference = ${h.sql_string(ref)}`);
+  assert.deepEqual([row.status, row.referred_organisation, Number(row.contact_shared)], ['referred', 'union_venezolana', 1]);
+  assert_clean(page, [/422/]);
+  await page.close_all();
+});
+
 test('an SMS that is HTML shows as text and runs nothing', async () => {
   const page = await open_desk();
   await sign_in(page, w.tokens.officer);
@@ -257,7 +279,15 @@ test('reports: figures, charts, small counts as "<5"; the export downloads as a 
   assert.ok(cells.length > 0 && cells.every((c) => c === '<5'), `small categories shown as <5: ${cells}`);
   assert.ok(await page.$eval('#by-category canvas', (c) => c.width > 0 && c.height > 0), 'a chart is drawn');
   assert.equal(await page.evaluate(() => typeof window.Chart), 'function', 'Chart.js loaded from the gateway');
-  assert.match(await page.textContent('#by-status'), /no chart/, 'no chart of suppressed cells only');
+  const breakdowns = await page.$$eval('.breakdown', (sections) => sections.map((b) => ({
+    id: b.id, canvas: !!b.querySelector('canvas'), note: !!b.querySelector('.no-chart'),
+    shown: [...b.querySelectorAll('td:last-child')].filter((td) => !td.classList.contains('suppressed')).length })));
+  assert.ok(breakdowns.length >= 4, 'a breakdown per dimension');
+  for (const b of breakdowns) {
+    assert.equal(b.canvas, b.shown > 0, `${b.id}: a chart exactly when some count is shown`);
+    assert.equal(b.note, b.shown === 0, `${b.id}: "no chart" when every count is small`);
+  }
+  assert.ok(breakdowns.some((b) => b.note), 'some breakdown with small counts only');
   assert.match(await page.textContent('#figure-respond .value'), /hidden|—/, 'a figure on too few cases is hidden');
   await shot(page, 'reports');
 

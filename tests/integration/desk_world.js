@@ -86,8 +86,9 @@ async function start_world(tag, { more = 0 } = {}) {
   const x = new_person();
   w.cases.injection = await file_case(x, 'complaint', 'documentation', texts.injection);
   w.numbers.injection = x.number;
+  w.more_cases = [];
   for (let i = 0; i < more; ++i) {
-    await file_case(new_person(), 'complaint', i % 3 === 2 ? 'legal_aid' : 'documentation',
+    w.more_cases[i] = await file_case(new_person(), 'complaint', i % 3 === 2 ? 'legal_aid' : 'documentation',
       `${texts.more[i % texts.more.length]} (${i + 1})`);
   }
 
