@@ -4,11 +4,13 @@
 // targets with "..", encoded or not), a JSON 404 for anything else; and GET /api/v1/media/{id}
 // by role: the bytes and stored type for whoever may read a case of the sender's, a 404 for
 // another organisation's officer and for a sensitive case's attachment to a non-focal officer,
-// 403 for roles without individual cases, each read audited as media.read.
+// 403 for roles without individual cases, each read audited as media.read; `serve --web-dir`.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const h = require('./harness');
 const { start_world } = require('./desk_world');
 
@@ -137,4 +139,23 @@ test('media by role: bytes and type for the case\'s readers, 404 out of scope, 4
     assert.ok(!r.body.equals(w.png) && !r.body.includes(w.voice), `${what}: no bytes`);
   }
   assert.equal(audits(), before_reads + 3, 'refusals read nothing and audit no read');
+});
+
+test('serve --web-dir serves another copy of the desk; a missing folder is refused at start', async () => {
+  const dir = h.make_tmpdir('desk-web');
+  const copy = path.join(dir, 'web');
+  fs.cpSync(path.join(h.SOURCE_DIR, 'web'), copy, { recursive: true });
+  fs.appendFileSync(path.join(copy, 'index.html'), '<!-- the operator\'s copy -->\n');
+  const gw = await h.start_gateway({ dir, extra_args: ['--web-dir', copy] });
+  try {
+    const page = await raw_get(gw.officers_url, '/desk/');
+    assert.equal(page.status, 200);
+    assert.match(page.body.toString(), /the operator's copy/);
+    check_headers(page, '--web-dir');
+  } finally {
+    await gw.close();
+  }
+  const r = await h.run_command(['serve', '--config', gw.config, '--web-dir', `${copy}-missing`]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /web-dir/);
 });
