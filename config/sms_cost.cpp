@@ -81,22 +81,39 @@ sms_cost packed(std::string_view utf8, bool ucs2) {
 
 // Invalid UTF-8 cannot be GSM-7; it is counted as UCS-2 with each invalid byte as one unit, so
 // the cost is never under-estimated for text a provider will have to re-encode anyway. One pass
-// decides the alphabet; a text of one-septet characters only (most are) needs no packing, as
-// no escape pair can straddle a segment boundary.
+// counts both alphabets; packing is needed only when some unit is indivisible (an escape pair,
+// a surrogate pair) and so might not fit at the end of a segment — most texts have none.
 sms_cost count_sms(std::string_view utf8) {
-    int septets = 0;
-    bool escapes = false;
+    int septets = 0, units = 0;
+    bool gsm_ok = true, escapes = false, surrogates = false;
     for (std::size_t i = 0; i < utf8.size();) {
         const decoded_code_point d = decode_utf8_at(utf8, i);
-        const int cost = d.code_point ? gsm_septets(*d.code_point) : 0;
-        if (cost == 0) return packed(utf8, true);
-        septets += cost;
-        escapes = escapes || cost == 2;
         i += d.length;
+        if (!d.code_point) {
+            gsm_ok = false;
+            ++units;
+            continue;
+        }
+        const char32_t cp = *d.code_point;
+        if (gsm_ok) {
+            const int cost = gsm_septets(cp);
+            gsm_ok = cost != 0;
+            septets += cost;
+            escapes = escapes || cost == 2;
+        }
+        const int width = cp >= 0x10000 ? 2 : 1;
+        units += width;
+        surrogates = surrogates || width == 2;
     }
-    if (escapes) return packed(utf8, false);
-    const int segments = septets == 0 ? 0 : septets <= 160 ? 1 : (septets + 152) / 153;
-    return {sms_encoding::gsm7, septets, segments};
+    const auto uniform = [](int total, int single, int part) {
+        return total == 0 ? 0 : total <= single ? 1 : (total + part - 1) / part;
+    };
+    if (gsm_ok) {
+        if (escapes) return packed(utf8, false);
+        return {sms_encoding::gsm7, septets, uniform(septets, 160, 153)};
+    }
+    if (surrogates) return packed(utf8, true);
+    return {sms_encoding::ucs2, units, uniform(units, 70, 67)};
 }
 
 }  // namespace cwc::config
