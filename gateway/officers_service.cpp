@@ -4,6 +4,7 @@
 #include "gateway/officers_service.hpp"
 
 #include "gateway/app_log.hpp"
+#include "gateway/desk_choices.hpp"
 #include "gateway/report_endpoints.hpp"
 #include "messages/sqlite_case_reader.hpp"
 
@@ -160,7 +161,9 @@ net::awaitable<http_response> officers_service::route(const http_request& req,
 
     if (path.size() == 1 && path[0] == "me") {
         if (!get) co_return wrong_method(req, "GET");
-        co_return json_answer(req, 200, me_json(o));
+        auto me = me_json(o);
+        me["choices"] = desk_choices(cfg_);  // the desk's filters and referral lists
+        co_return json_answer(req, 200, me);
     }
     if (path.size() == 1 && (path[0] == "summary" || path[0] == "export.csv")) {
         if (!get) co_return wrong_method(req, "GET");

@@ -1,5 +1,6 @@
 // The officers' API, on its own listener (never the public webhook one):
-//   GET  /api/v1/me                          who the token names, and what they may see
+//   GET  /api/v1/me                          who the token names, what they may see, and the
+//                                            desk's choices (desk_choices.hpp)
 //   GET  /api/v1/cases?filters               cases in the officer's scope, newest first
 //   GET  /api/v1/cases/{ref}                 a case with its events and conversation (audited)
 //   POST /api/v1/cases/{ref}/{change}        status, assign, codes, organisation, refer,

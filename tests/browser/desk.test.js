@@ -133,6 +133,10 @@ test('the protection focal point sees the sensitive case; filters narrow the lis
   await page.waitForFunction(() => document.querySelectorAll('#cases .case-row').length === 1);
   assert.deepEqual(await listed_references(page), [w.cases.sensitive.reference]);
   await page.selectOption('#filter-sensitive', '');
+  await page.selectOption('#filter-type', 'complaint');
+  await page.selectOption('#filter-category', 'gbv');
+  await page.waitForFunction(() => document.querySelectorAll('#cases .case-row').length === 1);
+  assert.deepEqual(await listed_references(page), [w.cases.sensitive.reference], 'by category, from the config\'s choices');
   await page.selectOption('#filter-status', 'closed');
   await page.waitForSelector('#inbox-note:has-text("No cases match")');
   assert.deepEqual(await listed_references(page), []);
@@ -231,7 +235,10 @@ test('a referral: sharing the number without the person\'s consent is refused on
   await sign_in(page, w.tokens.officer);
   await page.goto(`${w.gw.officers_url}/desk/#/case/${ref}`);
   await page.waitForSelector(`#case[data-reference="${ref}"] #act-refer`);
-  await page.fill('#refer-organisation', 'union_venezolana');
+  assert.deepEqual(await page.$$eval('#refer-organisation option', (os) => os.map((o) => o.value)), ['union_venezolana'],
+    'the other organisations of the config');
+  await page.selectOption('#refer-organisation', 'union_venezolana');
+  await page.selectOption('#refer-service', 'migraciones_desk_lima');
   await page.check('#refer-share');
   await page.click('#act-refer');
   await page.waitForSelector('#action-outcome.problem:not([hidden])');
@@ -241,8 +248,9 @@ test('a referral: sharing the number without the person\'s consent is refused on
   await page.click('#act-refer');
   await page.waitForSelector('#action-outcome:not([hidden]):has-text("Done")');
   assert.match(await page.textContent('.facts'), /Referred to\s*union_venezolana/);
-  const row = w.gw.db.one(`select status, referred_organisation, contact_shared from cases where reference = ${h.sql_string(ref)}`);
-  assert.deepEqual([row.status, row.referred_organisation, Number(row.contact_shared)], ['referred', 'union_venezolana', 1]);
+  const row = w.gw.db.one(`select status, referred_organisation, referred_service, contact_shared from cases where reference = ${h.sql_string(ref)}`);
+  assert.deepEqual([row.status, row.referred_organisation, row.referred_service, Number(row.contact_shared)],
+    ['referred', 'union_venezolana', 'migraciones_desk_lima', 1]);
   assert_clean(page, [/422/]);
   await page.close_all();
 });

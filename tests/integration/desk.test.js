@@ -98,6 +98,19 @@ test('no directory traversal, hidden file or unknown type: a JSON 404 that leaks
   }
 });
 
+test('/api/v1/me carries the desk\'s choices from the config, active services only', async () => {
+  const cfg = h.load_config(w.gw.config);
+  const me = JSON.parse((await raw_get(w.gw.officers_url, '/api/v1/me', { authorization: `Bearer ${w.tokens.broadcaster}` })).body);
+  const ch = me.choices;
+  assert.deepEqual(ch.types.map((x) => x.id), cfg.case_types.map((x) => x.id));
+  assert.deepEqual(ch.categories.map((x) => [x.id, x.type]), cfg.categories.map((x) => [x.id, x.type]));
+  assert.deepEqual(ch.regions.map((x) => x.id), cfg.regions.map((x) => x.id));
+  assert.deepEqual(ch.organisations.map((x) => x.id), cfg.organisations.map((x) => x.id));
+  assert.deepEqual(ch.languages.map((x) => x.id), cfg.languages.map((x) => x.code));
+  assert.deepEqual(ch.services.map((x) => x.id), cfg.services.filter((x) => (x.status || 'active') === 'active').map((x) => x.id));
+  assert.equal(ch.categories.find((x) => x.id === 'documentation').name.es, cfg.categories.find((x) => x.id === 'documentation').name.es);
+});
+
 test('media by role: bytes and type for the case\'s readers, 404 out of scope, 403 without cases; audited', async () => {
   const get = (token, id) => raw_get(w.gw.officers_url, `/api/v1/media/${id}`, token ? { authorization: `Bearer ${token}` } : {});
   const audits = () => w.gw.db.count("select count(*) from audit_log where action = 'media.read'");

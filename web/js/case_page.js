@@ -3,7 +3,7 @@
 // the case's history, and the officer's actions through POST /api/v1/cases/{ref}/{change}.
 import { get_blob, get_json, post_json } from './api.js';
 import { clear, el, person_text, when } from './dom.js';
-import { label, language, t } from './i18n.js';
+import { label, language, name_of, t } from './i18n.js';
 
 const blob_urls = [];
 let done_once = false;  // the page drawn again after a change says it was done
@@ -69,8 +69,16 @@ function action_forms(c, me, act) {
   const note = el('textarea', { id: 'action-note', rows: 2, dir: 'auto' });
   const answer = el('textarea', { id: 'answer-text', rows: 4, dir: 'auto', maxlength: 1600 });
   const officer = el('input', { id: 'assign-officer', value: c.assigned_to || me.name, dir: 'auto' });
-  const organisation = el('input', { id: 'refer-organisation' });
-  const service = el('input', { id: 'refer-service' });
+  const choices = me.choices || {};
+  const organisation = el('select', { id: 'refer-organisation' },
+    (choices.organisations || []).filter((org) => org.id !== c.organisation)
+      .map((org) => el('option', { value: org.id, text: name_of(org) })));
+  const service = el('select', { id: 'refer-service' });
+  const services_of = () => service.replaceChildren(el('option', { value: '', text: t('case.any_service') }),
+    ...(choices.services || []).filter((s) => s.organisation === organisation.value)
+      .map((s) => el('option', { value: s.id, text: name_of(s) })));
+  organisation.addEventListener('change', services_of);
+  services_of();
   const share = el('input', { id: 'refer-share', type: 'checkbox' });
   const consent = el('input', { id: 'refer-consent', type: 'checkbox' });
   const with_note = (body) => (note.value.trim() ? { ...body, note: note.value.trim() } : body);
@@ -94,8 +102,8 @@ function action_forms(c, me, act) {
       el('label', { for: 'refer-service', text: t('case.service') }), service,
       el('label', { className: 'check' }, share, el('span', { text: t('case.share_contact') })),
       el('label', { className: 'check' }, consent, el('span', { text: t('case.consent_recorded') })),
-      button('act-refer', t('action.refer'), 'refer', () => ({ organisation: organisation.value.trim(),
-        service: service.value.trim(), share_contact: share.checked, consent_recorded: consent.checked }))));
+      button('act-refer', t('action.refer'), 'refer', () => ({ organisation: organisation.value,
+        service: service.value, share_contact: share.checked, consent_recorded: consent.checked }))));
 }
 
 // `refresh` draws the page again (after a change), through the desk's router.

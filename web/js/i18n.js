@@ -41,3 +41,10 @@ export function apply(root) {
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   for (const node of root.querySelectorAll('[data-i18n-placeholder]')) node.placeholder = t(node.dataset.i18nPlaceholder);
 }
+
+// A configuration item's name ({id, name: {es, en, …}}) in the desk's language, else in any.
+export function name_of(item) {
+  if (!item) return '';
+  const names = item.name || {};
+  return names[current] || Object.values(names)[0] || item.id;
+}

@@ -1,19 +1,18 @@
 // The inbox: cases in the officer's scope, newest first, with the list filters of the API
-// (type, category, status, region, language, overdue; sensitive for focal points). Choices for
-// the configuration's ids are the values seen so far in this session's lists.
+// (type, category, status, region, language, overdue; sensitive for focal points), their
+// choices from the configuration (GET /api/v1/me "choices").
 import { get_json, query_string } from './api.js';
 import { clear, el, person_text, when } from './dom.js';
-import { label, language, t } from './i18n.js';
+import { label, language, name_of, t } from './i18n.js';
 
 const statuses = ['new', 'acknowledged', 'in_progress', 'referred', 'responded', 'closed', 'reopened'];
-const dimensions = ['type', 'category', 'region', 'language'];
-const seen = Object.fromEntries(dimensions.map((d) => [d, new Set()]));
 const filters = { type: '', category: '', status: '', region: '', language: '', overdue: '', sensitive: '' };
 
-function choice(name, values, current, words) {
+// items: [{id, name}] of the configuration.
+function choice(name, items, current) {
   const select = el('select', { id: `filter-${name}`, name },
     el('option', { value: '', text: t('inbox.any') }),
-    [...values].sort().map((v) => el('option', { value: v, text: words ? label(words, v) : v, selected: v === current })));
+    items.map((item) => el('option', { value: item.id, text: name_of(item), selected: item.id === current })));
   return el('label', { className: 'filter' }, el('span', { text: t(`field.${name}`) }), select);
 }
 
@@ -47,14 +46,16 @@ export async function render_inbox(main, me) {
   main.append(section);
   let next_before = null;
 
+  const choices = me.choices || {};
   function draw_filters() {
     clear(form);
+    const categories = (choices.categories || []).filter((c) => !filters.type || c.type === filters.type);
     form.append(
-      choice('type', seen.type, filters.type),
-      choice('category', seen.category, filters.category),
-      choice('status', statuses, filters.status, 'status'),
-      choice('region', seen.region, filters.region),
-      choice('language', seen.language, filters.language),
+      choice('type', choices.types || [], filters.type),
+      choice('category', categories, filters.category),
+      choice('status', statuses.map((id) => ({ id, name: { [language()]: label('status', id) } })), filters.status),
+      choice('region', choices.regions || [], filters.region),
+      choice('language', choices.languages || [], filters.language),
       el('label', { className: 'filter check' },
         el('input', { type: 'checkbox', id: 'filter-overdue', name: 'overdue', checked: filters.overdue === '1' }),
         el('span', { text: t('field.overdue') })));
@@ -70,10 +71,7 @@ export async function render_inbox(main, me) {
     if (append && next_before) q.before = next_before;
     const page = await get_json(`/api/v1/cases${query_string(q)}`);
     if (!append) clear(list);
-    for (const c of page.cases) {
-      for (const d of dimensions) if (c[d]) seen[d].add(c[d]);
-      list.append(case_row(c));
-    }
+    for (const c of page.cases) list.append(case_row(c));
     next_before = page.next_before;
     more.hidden = next_before === null;
     note.textContent = list.children.length === 0 ? t('inbox.empty') : '';
@@ -86,6 +84,7 @@ export async function render_inbox(main, me) {
   form.addEventListener('change', (event) => {
     const field = event.target;
     filters[field.name] = field.type === 'checkbox' ? (field.checked ? '1' : '') : field.value;
+    if (field.name === 'type') filters.category = '';  // categories belong to a type
     load(false);
   });
   more.addEventListener('click', () => load(true));
