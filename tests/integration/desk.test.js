@@ -172,3 +172,22 @@ test('serve --web-dir serves another copy of the desk; a missing folder is refus
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /web-dir/);
 });
+
+test('the es and en dictionaries have the same words, and every word the pages name', async () => {
+  const web = path.join(h.SOURCE_DIR, 'web');
+  const keys = (node, prefix = '') => Object.entries(node).flatMap(([k, v]) =>
+    (typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  const es = JSON.parse(fs.readFileSync(path.join(web, 'i18n/es.json'), 'utf8'));
+  const en = JSON.parse(fs.readFileSync(path.join(web, 'i18n/en.json'), 'utf8'));
+  assert.deepEqual(keys(es).sort(), keys(en).sort());
+  const named = new Set();
+  for (const file of fs.readdirSync(path.join(web, 'js'))) {
+    const code = fs.readFileSync(path.join(web, 'js', file), 'utf8');
+    for (const m of code.matchAll(/\bt\('([a-z_]+(?:\.[a-z_]+)+)'/g)) named.add(m[1]);
+    assert.doesNotMatch(code, /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function/, `${file}: no HTML from strings`);
+  }
+  for (const m of fs.readFileSync(path.join(web, 'index.html'), 'utf8').matchAll(/data-i18n="([^"]+)"/g)) named.add(m[1]);
+  assert.ok(named.size > 40, `the pages name their words (${named.size})`);
+  const known = new Set(keys(en));
+  for (const key of named) assert.ok(known.has(key), `${key} is in the dictionaries`);
+});

@@ -23,7 +23,7 @@ export async function load_language(wanted) {
   return lang;
 }
 
-// t('inbox.count', {n: 3}) -> "3 cases"; an unknown key shows itself (easy to spot, never blank).
+// t('reports.hours', {h: 3}) -> "3 h"; an unknown key shows itself (easy to spot, never blank).
 export function t(key, vars = {}) {
   const text = key.split('.').reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), words);
   if (typeof text !== 'string') return key;
