@@ -247,7 +247,10 @@ test('a referral: sharing the number without the person\'s consent is refused on
   await page.check('#refer-consent');
   await page.click('#act-refer');
   await page.waitForSelector('#action-outcome:not([hidden]):has-text("Done")');
-  assert.match(await page.textContent('.facts'), /Referred to\s*union_venezolana/);
+  const cfg = h.load_config(w.gw.config);
+  const org_name = cfg.organisations.find((o) => o.id === 'union_venezolana').name.en;
+  const service_name = cfg.services.find((x) => x.id === 'migraciones_desk_lima').name.en;
+  assert.ok((await page.textContent('.facts')).includes(`Referred to${org_name} · ${service_name}`), 'the referral by name');
   const row = w.gw.db.one(`select status, referred_organisation, referred_service, contact_shared from cases where reference = ${h.sql_string(ref)}`);
   assert.deepEqual([row.status, row.referred_organisation, row.referred_service, Number(row.contact_shared)],
     ['referred', 'union_venezolana', 'migraciones_desk_lima', 1]);

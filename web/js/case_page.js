@@ -3,7 +3,7 @@
 // the case's history, and the officer's actions through POST /api/v1/cases/{ref}/{change}.
 import { get_blob, get_json, post_json } from './api.js';
 import { clear, el, person_text, when } from './dom.js';
-import { label, language, name_of, t } from './i18n.js';
+import { choice_name, label, language, name_of, t } from './i18n.js';
 
 const blob_urls = [];
 let done_once = false;  // the page drawn again after a change says it was done
@@ -53,14 +53,17 @@ function message(m) {
   return item;
 }
 
-function facts(c) {
+function facts(c, choices) {
+  const named = (list, id) => choice_name(choices, list, id);
   const row = (name, value) => (value === null || value === undefined || value === '' ? null
     : el('div', {}, el('dt', { text: t(`field.${name}`) }), el('dd', { text: value })));
   return el('dl', { className: 'facts' },
-    row('status', label('status', c.status)), row('type', c.type), row('category', c.category),
-    row('region', c.region), row('language', c.language), row('channel', label('channel', c.channel)),
-    row('organisation', c.organisation), row('assigned_to', c.assigned_to),
-    row('referral', c.referral && [c.referral.organisation, c.referral.service].filter(Boolean).join(' · ')),
+    row('status', label('status', c.status)), row('type', named('types', c.type)),
+    row('category', named('categories', c.category)), row('region', named('regions', c.region)),
+    row('language', c.language), row('channel', label('channel', c.channel)),
+    row('organisation', named('organisations', c.organisation)), row('assigned_to', c.assigned_to),
+    row('referral', c.referral && [named('organisations', c.referral.organisation),
+      named('services', c.referral.service)].filter(Boolean).join(' · ')),
     row('opened', when(c.opened_at, language())), row('due', when(c.due_at, language())),
     row('responded', when(c.responded_at, language())), row('closed', when(c.closed_at, language())));
 }
@@ -151,7 +154,7 @@ export async function render_case(main, me, reference, refresh) {
     el('div', { className: 'columns' },
       el('section', { className: 'card' }, el('h2', { text: t('case.conversation') }), conversation),
       el('div', {},
-        el('section', { className: 'card' }, el('h2', { text: t('case.details') }), facts(c)),
+        el('section', { className: 'card' }, el('h2', { text: t('case.details') }), facts(c, me.choices)),
         action_forms(c, me, act),
         el('section', { className: 'card' }, el('h2', { text: t('case.history') }), history)))));
 }

@@ -48,3 +48,10 @@ export function name_of(item) {
   const names = item.name || {};
   return names[current] || Object.values(names)[0] || item.id;
 }
+
+// The name of id in one list of the desk's choices (GET /api/v1/me "choices"), else the id.
+export function choice_name(choices, list, id) {
+  if (!id) return id;
+  const item = ((choices || {})[list] || []).find((x) => x.id === id);
+  return item ? name_of(item) : id;
+}

@@ -3,7 +3,7 @@
 // choices from the configuration (GET /api/v1/me "choices").
 import { get_json, query_string } from './api.js';
 import { clear, el, person_text, when } from './dom.js';
-import { label, language, name_of, t } from './i18n.js';
+import { choice_name, label, language, name_of, t } from './i18n.js';
 
 const statuses = ['new', 'acknowledged', 'in_progress', 'referred', 'responded', 'closed', 'reopened'];
 const filters = { type: '', category: '', status: '', region: '', language: '', overdue: '', sensitive: '' };
@@ -16,7 +16,7 @@ function choice(name, items, current) {
   return el('label', { className: 'filter' }, el('span', { text: t(`field.${name}`) }), select);
 }
 
-function case_row(c) {
+function case_row(c, choices) {
   const badges = (c.sensitive || c.overdue) && el('span', { className: 'badges' },
     c.sensitive && el('span', { className: 'badge sensitive', text: t('case.sensitive') }),
     c.overdue && el('span', { className: 'badge overdue', text: t('case.overdue') }));
@@ -25,7 +25,8 @@ function case_row(c) {
       el('a', { href: `#/case/${encodeURIComponent(c.reference)}`, className: 'reference', text: c.reference }),
       el('span', { className: `status status-${c.status}`, text: label('status', c.status) }),
       badges,
-      el('span', { className: 'meta kind', text: [c.type, c.category, c.region, c.language].filter(Boolean).join(' · ') })),
+      el('span', { className: 'meta kind', text: [choice_name(choices, 'types', c.type), choice_name(choices, 'categories', c.category),
+        choice_name(choices, 'regions', c.region), c.language].filter(Boolean).join(' · ') })),
     person_text('p', c.description, 'description'),
     el('span', { className: 'meta', text: `${t('case.opened')} ${when(c.opened_at, language())}` }));
 }
@@ -71,7 +72,7 @@ export async function render_inbox(main, me) {
     if (append && next_before) q.before = next_before;
     const page = await get_json(`/api/v1/cases${query_string(q)}`);
     if (!append) clear(list);
-    for (const c of page.cases) list.append(case_row(c));
+    for (const c of page.cases) list.append(case_row(c, choices));
     next_before = page.next_before;
     more.hidden = next_before === null;
     note.textContent = list.children.length === 0 ? t('inbox.empty') : '';
