@@ -1,5 +1,6 @@
 // The schema migrations of the SQLite store (messages/sqlite_migrations.hpp): 1–10 the message
-// store, outbox, media and case workflow; 11 onwards broadcasts, signed audit heads, erasure.
+// store, outbox, media and case workflow; 11 onwards broadcasts, signed audit heads, erasure;
+// 14 operators' alerts.
 #include "messages/sqlite_migrations.hpp"
 
 #include <array>
@@ -373,6 +374,22 @@ BEGIN
                     erase_after_send = 0
    WHERE id = NEW.id;
 END;
+)sql"},
+    migration{14, R"sql(
+-- Operators' alerts (issue 7): one row per condition the admins were told of (its kind, and the
+-- channel it concerns or '' for the whole gateway), so a restart neither repeats an alert nor
+-- forgets one that holds. Times epoch ms; cleared_at 0 while the condition holds. `figure` is
+-- the count (or MB, minutes) the last notice stated.
+CREATE TABLE ops_alerts (
+  kind TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  began_at INTEGER NOT NULL,
+  last_sent_at INTEGER NOT NULL,
+  cleared_at INTEGER NOT NULL DEFAULT 0,
+  times_sent INTEGER NOT NULL DEFAULT 0,
+  figure INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, channel_id)
+) WITHOUT ROWID;
 )sql"},
 };
 
