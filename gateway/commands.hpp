@@ -104,4 +104,21 @@ struct purge_options {
 // The retention purge now (gateway/retention_purge.hpp), counts printed as one JSON line.
 int run_purge(const purge_options& options, std::ostream& out, std::ostream& err);
 
+struct backup_options {
+    std::string config_file;
+    std::string database;  // overrides server.database
+    std::string to;        // a new file (never overwritten)
+};
+// The online backup while the gateway runs: a 0600 copy, pages, bytes and seconds printed.
+int run_backup(const backup_options& options, std::ostream& out, std::ostream& err);
+
+struct restore_options {
+    std::string config_file;
+    std::string database;  // overrides server.database
+    std::string from;      // a file `backup` made
+};
+// Puts a backup in the database's place: refused while a gateway holds the database or when the
+// backup fails integrity_check or audit verification; the replaced file is kept aside.
+int run_restore(const restore_options& options, std::ostream& out, std::ostream& err);
+
 }  // namespace cwc::gateway

@@ -1,4 +1,4 @@
-// cwc-gateway: command-line entry point (serve, check-config, simulate, outbox, token, report, broadcast).
+// cwc-gateway: command-line entry point; each sub-command is one run_* of gateway/commands.hpp.
 #include "gateway/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -126,6 +126,18 @@ int main(int argc, char** argv) {
     purge_cmd->add_option("--db", purge.database, "SQLite database file (default: server.database)");
     purge_cmd->add_flag("--dry-run", purge.dry_run, "count what would be anonymised, change nothing");
 
+    cwc::gateway::backup_options backup;
+    auto* backup_cmd = app.add_subcommand("backup", "Copy the database while the gateway runs (SQLite online backup)");
+    backup_cmd->add_option("--config", backup.config_file, "JSON configuration file")->required();
+    backup_cmd->add_option("--db", backup.database, "SQLite database file (default: server.database)");
+    backup_cmd->add_option("--to", backup.to, "the backup file to create (mode 0600; never overwritten)")->required();
+
+    cwc::gateway::restore_options restore;
+    auto* restore_cmd = app.add_subcommand("restore", "Put a backup in the database's place (the gateway stopped)");
+    restore_cmd->add_option("--config", restore.config_file, "JSON configuration file")->required();
+    restore_cmd->add_option("--db", restore.database, "SQLite database file (default: server.database)");
+    restore_cmd->add_option("--from", restore.from, "a file `backup` made")->required();
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return cwc::gateway::run_serve(serve);
@@ -147,6 +159,8 @@ int main(int argc, char** argv) {
             audit.action = audit_cmd->get_subcommands().front()->get_name();
             return cwc::gateway::run_audit(audit, std::cout, std::cerr);
         }
+        if (*backup_cmd) return cwc::gateway::run_backup(backup, std::cout, std::cerr);
+        if (*restore_cmd) return cwc::gateway::run_restore(restore, std::cout, std::cerr);
         if (*purge_cmd) return cwc::gateway::run_purge(purge, std::cout, std::cerr);
         if (*report_cmd) {
             report.action = *report_summary ? "summary" : "export";

@@ -5,6 +5,7 @@
 #include "gateway/broadcast_completion.hpp"
 #include "gateway/channel_runtime.hpp"
 #include "gateway/commands.hpp"
+#include "gateway/database_lock.hpp"
 #include "gateway/dispatcher.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/key_file.hpp"
@@ -113,6 +114,13 @@ int run_serve(const serve_options& options) {
     if (!options.database.empty()) server_cfg.database = options.database;
 
     auto tls = server_tls(server_cfg.tls);  // before the store: a bad file leaves nothing behind
+    // Held until exit: `restore` (or a second serve) must not touch a database in use.
+    std::string holder;
+    const auto held = database_lock::try_take(server_cfg.database, holder);
+    if (!held) {
+        std::cerr << "serve: another gateway (" << holder << ") is running on " << server_cfg.database << "\n";
+        return 2;
+    }
     const auto key_path = server_cfg.pseudonym_key_file.empty() ? server_cfg.database + ".pseudonym-key"
                                                                 : server_cfg.pseudonym_key_file;
     // Declared before the writer, so it outlives it: the writer's destructor still runs queued
