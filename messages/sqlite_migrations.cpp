@@ -391,6 +391,17 @@ CREATE TABLE ops_alerts (
   PRIMARY KEY (kind, channel_id)
 ) WITHOUT ROWID;
 )sql"},
+    migration{15, R"sql(
+-- Contact addresses encrypted at rest (issue 7): contacts.address, outbox.to_address,
+-- quarantine.body and message_parts.sender_sealed hold AES-256-GCM ciphertext under the
+-- deployment's address key (messages/address_cipher.hpp); lookups go through a blind index,
+-- an HMAC under another key derived from the same file. contacts.address_index is NULL for an
+-- erased person ('erased:<id>') and for rows written before this version, which the store
+-- encrypts at its first start with the key. message_parts.sender holds the blind index.
+ALTER TABLE contacts ADD COLUMN address_index TEXT;
+CREATE UNIQUE INDEX contacts_address_index ON contacts(address_index);
+ALTER TABLE message_parts ADD COLUMN sender_sealed TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace
