@@ -14,11 +14,12 @@ using sqlite::query;
 
 // A person reads their replies in the order they were queued: a message is not due while an
 // earlier one to the same contact, at least as urgent, is still queued, being sent or unknown
-// after a crash (a safety reply never waits behind a broadcast). The status list is the one of
-// the partial index outbox_pending_contact, so the index serves it.
+// after a crash (a safety reply never waits behind a broadcast). The status condition is the
+// one of the partial index outbox_pending_contact, word for word, so the index serves it.
 constexpr std::string_view in_turn =
     "NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.contact_id = outbox.contact_id "
-    "AND earlier.id < outbox.id AND earlier.status IN ('queued', 'sending', 'unknown') "
+    "AND earlier.id < outbox.id "
+    "AND (earlier.status = 'queued' OR earlier.status = 'sending' OR earlier.status = 'unknown') "
     "AND earlier.priority <= outbox.priority)";
 
 constexpr std::string_view outbound_columns =

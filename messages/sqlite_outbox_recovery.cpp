@@ -51,10 +51,11 @@ std::size_t sqlite_store::count_possible_duplicates() {
 }
 
 bool sqlite_store::waiting_behind(std::int64_t contact_id, std::int64_t outbound_id) {
-    // The status list of the partial index outbox_pending_contact, so the index answers it.
+    // The condition of the partial index outbox_pending_contact, word for word, so the index
+    // answers it.
     query q = db_->prepare(
         "SELECT 1 FROM outbox WHERE contact_id = ?1 AND id > ?2 "
-        "AND status IN ('queued', 'sending', 'unknown') LIMIT 1",
+        "AND (status = 'queued' OR status = 'sending' OR status = 'unknown') LIMIT 1",
         contact_id, outbound_id);
     return q.step();
 }

@@ -12,6 +12,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace cwc::messages::testing {
 
@@ -74,6 +75,20 @@ class raw_db {
         return out;
     }
     std::int64_t integer(const std::string& sql) { return std::stoll(text(sql)); }
+    // One column of every row, as text (e.g. the opcodes of an EXPLAIN).
+    std::vector<std::string> column(const std::string& sql, int index) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+            throw std::runtime_error(std::string{"raw_db: "} + sqlite3_errmsg(db_));
+        }
+        std::vector<std::string> out;
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+            const auto* v = sqlite3_column_text(stmt, index);
+            out.emplace_back(v != nullptr ? reinterpret_cast<const char*>(v) : "");
+        }
+        sqlite3_finalize(stmt);
+        return out;
+    }
 
   private:
     sqlite3* db_ = nullptr;
