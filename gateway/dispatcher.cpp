@@ -4,6 +4,7 @@
 
 #include "gateway/app_log.hpp"
 #include "gateway/broadcast_screen.hpp"
+#include "gateway/metrics_counters.hpp"
 #include "gateway/outbound_lane.hpp"
 #include "gateway/outbox_recovery.hpp"
 #include "gateway/provider.hpp"
@@ -238,6 +239,7 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         if (l.paused(now) && started < l.pause_began) return;  // refused before the pause began
         const bool first = !l.paused(now);
         l.paused_until = std::max(l.paused_until, until);
+        process_metrics().set_paused(l.id(), l.paused_until);  // GET /metrics, alerts
         l.pause_began = steady::now();
         l.pause_unresolved = true;
         if (first)
@@ -274,6 +276,7 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         } else if (r.kind == outcome::sent && l.pause_unresolved && started >= l.pause_began) {
             l.paused_until = {};
             l.pause_unresolved = false;
+            process_metrics().set_paused(l.id(), {});
             resumed = true;
             log_event(log_level::info, "channel.resumed", {{"channel", l.id()}, {"reason", "a send succeeded"}});
         }

@@ -4,6 +4,7 @@
 #include "gateway/http_server.hpp"
 
 #include "gateway/app_log.hpp"
+#include "gateway/metrics_counters.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -84,6 +85,7 @@ net::awaitable<void> send_error(Stream& stream, beast::tcp_stream& tcp, unsigned
                                 const http_server_limits& limits) {
     auto res = json_error(status, reason_for(status), 11, false);
     res.prepare_payload();
+    process_metrics().request_answered(status);
     tcp.expires_after(limits.write_timeout);
     co_await http::async_write(stream, res, use_tuple);
 }
@@ -162,6 +164,7 @@ net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http
         }
         res.keep_alive(keep_alive && res.keep_alive());
         res.prepare_payload();
+        process_metrics().request_answered(res.result_int());
         tcp.expires_after(limits.write_timeout);
         auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
         if (wec || !res.keep_alive()) break;
@@ -175,6 +178,7 @@ net::awaitable<void> plain_session(tcp::socket socket, http_service& service,
                                    std::shared_ptr<std::atomic<std::size_t>> active,
                                    std::shared_ptr<std::atomic<std::size_t>> open) {
     scoped_count connection(*open);
+    counted_connection counted;  // GET /metrics
     beast::tcp_stream stream(std::move(socket));
     co_await serve_requests(stream, stream, service, limits, active);
 }
@@ -184,6 +188,7 @@ net::awaitable<void> tls_session(tcp::socket socket, std::shared_ptr<net::ssl::c
                                  std::shared_ptr<std::atomic<std::size_t>> active,
                                  std::shared_ptr<std::atomic<std::size_t>> open) {
     scoped_count connection(*open);
+    counted_connection counted;  // GET /metrics
     beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *ctx);
     auto& tcp = beast::get_lowest_layer(stream);
     tcp.expires_after(limits.read_timeout);

@@ -5,6 +5,7 @@
 
 #include "gateway/app_log.hpp"
 #include "gateway/desk_choices.hpp"
+#include "gateway/metrics_endpoint.hpp"
 #include "gateway/report_endpoints.hpp"
 #include "messages/sqlite_case_reader.hpp"
 
@@ -115,7 +116,8 @@ net::awaitable<http_response> officers_service::serve(const http_request& req,
     const std::string_view target = req.target();
     // The desk's files are public (the token is typed on its page and kept by the browser).
     if (is_desk_target(target)) co_return desk_answer(req, desk_);
-    if (target.rfind("/api/v1/", 0) != 0 && target != "/api/v1")
+    const bool metrics = is_metrics_target(target);
+    if (!metrics && target.rfind("/api/v1/", 0) != 0 && target != "/api/v1")
         co_return refusal(req, 404, "no such endpoint");
     const auto now = failed_attempts::clock::now();
     if (const auto wait = failures_.refused_for(peer, now)) {
@@ -139,6 +141,12 @@ net::awaitable<http_response> officers_service::serve(const http_request& req,
         auto res = refusal(req, 401, "unknown, expired or revoked token");
         res.set(http::field::www_authenticate, "Bearer error=\"invalid_token\"");
         co_return res;
+    }
+    if (metrics) {  // GET /metrics (gateway/metrics_endpoint.hpp), read on the report thread
+        if (req.method() != http::verb::get) co_return wrong_method(req, "GET");
+        if (!may_read_metrics(*officer)) co_return refusal(req, 403, "metrics need an admin or auditor token");
+        auto figures = [this, &req] { return metrics_answer(req, database_path_, cfg_); };
+        co_return co_await report(figures);
     }
     auto res = co_await route(req, *officer);
     log_event(log_level::debug, "officers.request",

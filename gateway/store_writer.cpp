@@ -5,6 +5,7 @@
 #include "gateway/store_writer.hpp"
 
 #include "gateway/app_log.hpp"
+#include "gateway/metrics_counters.hpp"
 
 #include <pthread.h>
 
@@ -41,8 +42,10 @@ void store_writer::sync_loop() {
         }
         // Everything committed before the swap is in the WAL: one fsync covers all of it.
         std::exception_ptr failure;
+        const auto sync_began = std::chrono::steady_clock::now();
         try {
             store_->make_durable();
+            process_metrics().sync.observe(std::chrono::steady_clock::now() - sync_began);
         } catch (...) {
             failure = std::current_exception();
             log_event(log_level::error, "store.sync_failed", {{"batches", batches.size()}});
@@ -124,6 +127,7 @@ void store_writer::run_alone(pending& p, std::exception_ptr& result) {
 void store_writer::commit_batch(std::deque<pending>& batch) {
     std::vector<std::exception_ptr> results(batch.size());
     const auto enqueued_before = store_->enqueued_so_far();
+    const auto began = std::chrono::steady_clock::now();
     try {
         store_->begin();
     } catch (...) {
@@ -190,6 +194,7 @@ void store_writer::commit_batch(std::deque<pending>& batch) {
         for (auto& p : batch) p.done(e);
         return;
     }
+    process_metrics().commit.observe(std::chrono::steady_clock::now() - began);
     {
         std::lock_guard lock(mutex_);
         ++commits_;
