@@ -76,4 +76,6 @@ bool has_reply_window(channel_kind kind) {
     return kind == channel_kind::whatsapp_cloud || kind == channel_kind::twilio_whatsapp;
 }
 
+bool has_interactive_menus(channel_kind kind) { return kind == channel_kind::whatsapp_cloud; }
+
 }  // namespace cwc::config

@@ -40,5 +40,7 @@ const channel_kind_spec* find_kind(std::string_view type);
 std::string kind_names();
 // WhatsApp's 24-hour customer-service window applies to sends on this kind.
 bool has_reply_window(channel_kind kind);  // "twilio_sms, twilio_whatsapp, …" for error messages
+// Menus are sent as buttons or lists on this kind; elsewhere a reply's menu is plain text only.
+bool has_interactive_menus(channel_kind kind);
 
 }  // namespace cwc::config

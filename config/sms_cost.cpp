@@ -87,6 +87,19 @@ sms_cost count_sms(std::string_view utf8) {
     int septets = 0, units = 0;
     bool gsm_ok = true, escapes = false, surrogates = false;
     for (std::size_t i = 0; i < utf8.size();) {
+        // ASCII without decoding: menus and notices are mostly ASCII, and this runs on the store
+        // writer for every reply.
+        if (const auto byte = static_cast<unsigned char>(utf8[i]); byte < 0x80) {
+            ++i;
+            ++units;
+            if (gsm_ok) {
+                const int cost = ascii_septets[byte];
+                gsm_ok = cost != 0;
+                septets += cost;
+                escapes = escapes || cost == 2;
+            }
+            continue;
+        }
         const decoded_code_point d = decode_utf8_at(utf8, i);
         i += d.length;
         if (!d.code_point) {

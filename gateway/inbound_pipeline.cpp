@@ -36,7 +36,8 @@ messages::outbound_message make_reply(const messages::contact& to, const config:
     m.segments = messages::count_sms(r.text).segments;
     m.created_at = now;
     m.next_attempt_at = now;
-    m.menu = r.menu;
+    // Only where it becomes buttons: elsewhere it would be serialised into every row for nothing.
+    if (config::has_interactive_menus(channel.kind)) m.menu = r.menu;
     m.reply_token = answered.reply_token;  // premium SMS replies must echo it (AT linkId)
     return m;
 }

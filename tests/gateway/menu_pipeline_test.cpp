@@ -1,6 +1,7 @@
-// Menus through the pipeline: the outbox rows carry the menu beside the numbered text; a tapped
-// WhatsApp button or list row reads exactly as its number typed, also when the menu it came from
-// is no longer the one on screen; the inbound's reply token rides on every reply queued for it.
+// Menus through the pipeline: on WhatsApp the outbox rows carry the menu beside the numbered text
+// (on SMS the text alone); a tapped WhatsApp button or list row reads exactly as its number typed,
+// also when the menu it came from is no longer the one on screen; the inbound's reply token rides
+// on every reply queued for it.
 #include "tests/gateway/pipeline_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -38,8 +39,9 @@ std::vector<std::string> texts(const std::vector<messages::outbound_message>& ms
 
 }  // namespace
 
-TEST_CASE("the outbox row of a menu reply carries its choices; the notice carries none") {
+TEST_CASE("on WhatsApp the outbox row of a menu reply carries its choices; the notice none") {
     pipeline p;
+    p.cfg.channels.front().kind = config::channel_kind::whatsapp_cloud;
     const auto r = p.send("+51987000001", "hola", "m1");
     const auto rows = replies_to(p, "+51987000001", r.inbound_id);
     REQUIRE(rows.size() == 2);
@@ -55,8 +57,19 @@ TEST_CASE("the outbox row of a menu reply carries its choices; the notice carrie
     }
     CHECK(menu.header == main.text.at("es"));
     CHECK(menu.button == p.cfg.text("menu_button", "es"));
-    CHECK(rows[1].text == expected_text);  // SMS gets exactly the numbered text, as before
+    CHECK(rows[1].text == expected_text);  // the numbered text beside it, for the fallback
     CHECK(rows[1].reply_token.empty());
+}
+
+TEST_CASE("on SMS a menu is its numbered text only: the outbox row carries no choices") {
+    pipeline p;
+    REQUIRE(p.channel().kind == config::channel_kind::twilio_sms);
+    const auto r = p.send("+51987000002", "hola", "m1");
+    const auto rows = replies_to(p, "+51987000002", r.inbound_id);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[1].menu.empty());
+    CHECK(rows[1].text.starts_with(p.cfg.nodes.at("main").text.at("es") + "\n1. "));
+    CHECK(p.count("SELECT COUNT(*) FROM outbox WHERE menu_json <> ''") == 0);
 }
 
 TEST_CASE("a tapped row or button is its number typed, in whatever step the person is now") {
