@@ -222,6 +222,25 @@ struct retention_settings {
     }
 };
 
+// Operators' alerts (config/read_operations.cpp; gateway/alert_runner.hpp): who is told when the
+// gateway needs a person (a paused channel, a stuck outbox, a full disk...) and the thresholds.
+struct admin_contact {
+    std::string channel;  // with `address`: an SMS/WhatsApp through the outbox on this channel
+    std::string address;
+    std::string webhook;  // or: a JSON POST to this http(s) URL
+};
+struct alert_settings {
+    int outbox_age_minutes = 30;  // a reply waiting longer than this (broadcasts excepted)
+    int min_free_disk_mb = 1024;  // free space where the database lives
+    int repeat_hours = 24;        // a condition that holds is told again at most this often
+    int quarantine_hours = 24;    // quarantined webhooks count while this recent
+    int check_seconds = 60;       // how often the conditions are checked
+};
+struct operations_settings {
+    std::vector<admin_contact> admins;
+    alert_settings alerts;
+};
+
 // The service directory (referral pathways): who offers what, where, for whom.
 struct sector {
     std::string id;  // "health", "legal", "documentation", "protection", "shelter"
@@ -356,6 +375,7 @@ struct config {
     std::vector<topic> topics;
     broadcast_settings broadcasts;
     retention_settings retention;
+    operations_settings operations;
     std::map<std::string, menu_node> nodes;         // by id
     std::map<std::string, localized_text> texts;    // by key, see required_texts
     std::map<std::string, localized_text> statuses; // case status id -> plain words for STATUS

@@ -144,6 +144,7 @@ void read_document(const json& document, reading& r, config& cfg) {
     }
     if (const json* v = root.find("officers")) read_officers(*v, r, cfg);
     if (const json* v = root.find("retention")) read_retention(*v, r, cfg);
+    if (const json* v = root.find("operations")) read_operations(*v, r, cfg);
     root.warn_unknown();
     check_cross_references(r, cfg, nodes != nullptr && nodes->is_object());
     check_directory(r, cfg);

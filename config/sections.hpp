@@ -36,6 +36,9 @@ void check_workflow(reading& r, const config& cfg);
 // Retention periods (read_retention.cpp). Needs case types read first.
 void read_retention(const json& value, reading& r, config& out);
 
+// Operators' admins and alert thresholds (read_operations.cpp). Needs channels read first.
+void read_operations(const json& value, reading& r, config& out);
+
 // The officers' API listener and its limits (read_officers.cpp).
 void read_officers(const json& value, reading& r, config& out);
 

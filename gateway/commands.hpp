@@ -104,6 +104,15 @@ struct purge_options {
 // The retention purge now (gateway/retention_purge.hpp), counts printed as one JSON line.
 int run_purge(const purge_options& options, std::ostream& out, std::ostream& err);
 
+struct status_options {
+    std::string config_file;
+    std::string database;  // overrides server.database
+    bool json = false;     // one JSON object instead of the text
+};
+// The operations picture (status_command.cpp): exit 1 while an alert condition holds, 0 when
+// none does, 2 when the config or the database cannot be used.
+int run_status(const status_options& options, std::ostream& out, std::ostream& err);
+
 struct backup_options {
     std::string config_file;
     std::string database;  // overrides server.database

@@ -126,6 +126,12 @@ int main(int argc, char** argv) {
     purge_cmd->add_option("--db", purge.database, "SQLite database file (default: server.database)");
     purge_cmd->add_flag("--dry-run", purge.dry_run, "count what would be anonymised, change nothing");
 
+    cwc::gateway::status_options status;
+    auto* status_cmd = app.add_subcommand("status", "The operations picture; exit 1 while an alert condition holds");
+    status_cmd->add_option("--config", status.config_file, "JSON configuration file")->required();
+    status_cmd->add_option("--db", status.database, "SQLite database file (default: server.database)");
+    status_cmd->add_flag("--json", status.json, "one JSON object instead of text");
+
     cwc::gateway::backup_options backup;
     auto* backup_cmd = app.add_subcommand("backup", "Copy the database while the gateway runs (SQLite online backup)");
     backup_cmd->add_option("--config", backup.config_file, "JSON configuration file")->required();
@@ -162,6 +168,7 @@ int main(int argc, char** argv) {
         if (*backup_cmd) return cwc::gateway::run_backup(backup, std::cout, std::cerr);
         if (*restore_cmd) return cwc::gateway::run_restore(restore, std::cout, std::cerr);
         if (*purge_cmd) return cwc::gateway::run_purge(purge, std::cout, std::cerr);
+        if (*status_cmd) return cwc::gateway::run_status(status, std::cout, std::cerr);
         if (*report_cmd) {
             report.action = *report_summary ? "summary" : "export";
             return cwc::gateway::run_report(report, std::cout, std::cerr);

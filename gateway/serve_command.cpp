@@ -1,6 +1,7 @@
 // `cwc-gateway serve`: wires config, store writer, webhook routes, HTTP(S) server and dispatcher,
 // then runs until SIGINT/SIGTERM, when it stops accepting, lets requests in flight finish within
 // a grace period, and stops (the writer drains its queue before the process exits).
+#include "gateway/alert_runner.hpp"
 #include "gateway/app_log.hpp"
 #include "gateway/broadcast_completion.hpp"
 #include "gateway/channel_runtime.hpp"
@@ -205,6 +206,7 @@ int run_serve(const serve_options& options) {
     net::co_spawn(io, run_audit_signing(writer, audit_keys), net::detached);
     net::co_spawn(io, resume_interrupted_broadcasts(writer, cfg, server_cfg.database), net::detached);
     net::co_spawn(io, run_broadcast_completion(writer, server_cfg.database), net::detached);
+    net::co_spawn(io, run_ops_alerts(writer, cfg, server_cfg.database), net::detached);  // admins told
     if (officers_server) {
         officers_server->start();
         const auto at = officers_server->local_endpoint();

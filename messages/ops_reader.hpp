@@ -5,6 +5,7 @@
 // holds up the writer thread. Not thread-safe: one per reading thread. Throws store_error.
 #pragma once
 
+#include "messages/ops_alert.hpp"
 #include "messages/time.hpp"
 
 #include <cstdint>
@@ -42,17 +43,6 @@ struct ops_channel {
     std::int64_t held_for_pause = 0;
     std::int64_t quarantined = 0;
     std::int64_t quarantined_recently = 0;
-};
-
-// An alert condition the admins were told of and that still held at the last check (ops_alerts).
-struct ops_alert_state {
-    std::string kind;        // channel_paused, outbox_age, dead_letters, sensitive_overdue, ...
-    std::string channel_id;  // "" for the whole gateway
-    timestamp began_at{};
-    timestamp last_sent_at{};
-    timestamp cleared_at{};  // epoch: still holds
-    std::int64_t times_sent = 0;
-    std::int64_t figure = 0;  // the count (or minutes, MB) the last notice stated
 };
 
 struct ops_picture {

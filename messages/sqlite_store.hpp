@@ -115,6 +115,8 @@ class sqlite_store final : public store {
     std::int64_t quarantine(std::string_view channel_id, std::string_view reason,
                             std::string_view raw_body, timestamp now) override;
     void probe_writable() override;
+    std::vector<ops_alert_state> ops_alerts() override;  // messages/ops_alert_store.cpp
+    void save_ops_alert(const ops_alert_state& a) override;
     broadcast_book& broadcasts() override;
     erasure_book& erasure() override;
 

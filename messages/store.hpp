@@ -11,6 +11,7 @@
 #include "messages/erasure_book.hpp"
 #include "messages/media.hpp"
 #include "messages/message.hpp"
+#include "messages/ops_alert.hpp"
 #include "messages/sensitive_alert.hpp"
 
 #include <cstddef>
@@ -218,6 +219,11 @@ public:
 
     // --- erasure on request and retention, in the same transaction as the rest of the unit
     virtual erasure_book& erasure() = 0;
+
+    // --- operators' alerts (gateway/ops_alerts.hpp): every row of ops_alerts, and one saved
+    // (inserted, or replaced by kind and channel)
+    virtual std::vector<ops_alert_state> ops_alerts() = 0;
+    virtual void save_ops_alert(const ops_alert_state& a) = 0;
 
     // --- health: a real write that is rolled back; throws store_error if the store refuses it
     virtual void probe_writable() = 0;
