@@ -5,6 +5,7 @@
 #include "gateway/app_log.hpp"
 #include "gateway/broadcast_screen.hpp"
 #include "gateway/metrics_counters.hpp"
+#include "gateway/lane_reload.hpp"
 #include "gateway/outbound_lane.hpp"
 #include "gateway/outbox_recovery.hpp"
 #include "gateway/provider.hpp"
@@ -45,6 +46,13 @@ double ms_between(steady::time_point a, steady::time_point b) {
     return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
+void log_worker_failure(std::exception_ptr e) {
+    if (!e) return;
+    try { std::rethrow_exception(e); } catch (const std::exception& x) {
+        log_event(log_level::error, "dispatcher.failed", {{"what", x.what()}});
+    }
+}
+
 }  // namespace
 
 struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
@@ -59,6 +67,7 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
     std::optional<messages::timestamp> reconcile_at;  // the earliest unknown row's
     std::atomic<std::size_t> in_flight{0};
     std::shared_ptr<net::ssl::context> tls = make_client_tls_context();
+    std::shared_ptr<const config::config> reloaded_config;  // after a reload: screens broadcasts
 
     state(net::io_context& io, store_writer& w, std::string url, dispatcher_settings s)
         : strand(net::make_strand(io)), writer(w), public_url(std::move(url)), settings(s),
@@ -120,10 +129,14 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                 ++in_flight;  // a graceful stop waits for the claim, to give its rows back
                 std::vector<window_event> window_events;
                 broadcast_screen_counts screened;
+                // This claim's configuration, whole, even if a reload comes meanwhile.
+                const auto claim_config = reloaded_config;
+                const config::config* screen_with =
+                    claim_config ? claim_config.get() : settings.broadcasts_config;
                 auto failure = co_await writer.run([&](messages::store& s) {
                     window_events.clear();
                     std::optional<broadcast_screen> broadcasts;
-                    if (settings.broadcasts_config) broadcasts.emplace(*settings.broadcasts_config);
+                    if (screen_with) broadcasts.emplace(*screen_with);
                     for (auto& p : plans) {
                         p.rows = s.claim_due(p.lane->id(), now, p.limit, p.least_urgent);
                         // Broadcast rows: consent, pause/cancel, quiet hours, template if the window closed.
@@ -185,7 +198,8 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
         auto self = shared_from_this();
         http_connection connection(strand, *l.origin, tls);
         net::steady_timer timer(strand);
-        while (!stopping) {
+        const auto generation = l.generation;
+        while (!stopping && generation == l.generation) {
             if (l.backlog.empty()) {
                 notify_loop();
                 co_await nap(l, timer, steady::time_point::max());
@@ -252,11 +266,13 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
     net::awaitable<void> send_one(outbound_lane& l, http_connection& connection,
                                   const messages::outbound_message& m) {
         const auto started = steady::now();
-        auto spec = l.rt.adapter->build_send(m, send_context{status_callback_url(l, m.id)});
+        // Its own reference: a reload may give the lane another adapter during the send.
+        const auto adapter_in_use = l.rt.adapter;
+        const auto& adapter = *adapter_in_use;
+        auto spec = adapter.build_send(m, send_context{status_callback_url(l, m.id)});
         auto response = co_await connection.send(spec, settings.request_timeout);
         const auto answered = steady::now();
         const auto now = messages::system_now();
-        const auto& adapter = *l.rt.adapter;
         auto r = adapter.interpret_send(response, now, m.attempts, settings.max_attempts);
         // Kannel gives no message id: ours stands in, so a delivery report that came first (by
         // our id) and the send result agree on it.
@@ -311,6 +327,11 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
                   std::move(fields));
     }
 
+    // --- reload (defined below the class)
+
+    void spawn_workers(outbound_lane& l);
+    void reload(std::vector<channel_runtime> channels, std::shared_ptr<const config::config> cfg);
+
     // --- stop: claimed rows that no worker took go back to the queue
 
     void release_backlogs() {
@@ -320,6 +341,10 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             l->backlog.clear();
             l->wake_workers();
         }
+        give_back(std::move(rows));
+    }
+
+    void give_back(std::vector<messages::outbound_message> rows) {
         if (rows.empty()) return;
         writer.submit(
             [rows = std::move(rows)](messages::store& s) {
@@ -329,6 +354,38 @@ struct dispatcher::state : std::enable_shared_from_this<dispatcher::state> {
             [](std::exception_ptr) {});
     }
 };
+
+// --- reload (on the strand)
+
+void dispatcher::state::spawn_workers(outbound_lane& l) {
+    if (!l.usable()) {
+        log_event(log_level::warn, "channel.not_configured",
+                  {{"channel", l.id()}, {"missing", l.rt.missing},
+                   {"effect", "its webhooks answer 503 and its replies stay queued until these "
+                              "environment variables are set"}});
+        return;
+    }
+    for (std::size_t i = 0; i < l.sizes.workers; ++i) net::co_spawn(strand, worker(l), log_worker_failure);
+}
+
+void dispatcher::state::reload(std::vector<channel_runtime> channels, std::shared_ptr<const config::config> cfg) {
+    reloaded_config = std::move(cfg);
+    auto changes = reload_lanes(lanes, std::move(channels), settings.workers_per_channel,
+                                settings.max_workers_per_channel);
+    for (const auto& id : changes.lifted_pauses) {
+        writer.submit([id](messages::store& s) { s.release_held(id, held_reason, messages::system_now()); },
+                      [](std::exception_ptr) {});
+        log_event(log_level::info, "channel.resumed", {{"channel", id}, {"reason", "new credentials (reload)"}});
+    }
+    for (const auto& id : changes.retired)
+        log_event(log_level::warn, "channel.removed",
+                  {{"channel", id},
+                   {"effect", "its queued replies stay queued, unsent, until a channel with this id is configured again"}});
+    give_back(std::move(changes.given_back));
+    if (!stopping)
+        for (auto* l : changes.start_workers) spawn_workers(*l);
+    notify_loop();
+}
 
 dispatcher::dispatcher(net::io_context& io, store_writer& writer, std::vector<channel_runtime> channels,
                        std::string public_url, dispatcher_settings settings)
@@ -344,24 +401,14 @@ dispatcher::~dispatcher() = default;
 
 void dispatcher::start() {
     auto s = state_;
-    auto log_failure = [](std::exception_ptr e) {
-        if (!e) return;
-        try { std::rethrow_exception(e); } catch (const std::exception& x) {
-            log_event(log_level::error, "dispatcher.failed", {{"what", x.what()}});
-        }
-    };
-    net::co_spawn(s->strand, s->claim_loop(), log_failure);
-    for (auto& l : s->lanes) {
-        if (!l->usable()) {
-            log_event(log_level::warn, "channel.not_configured",
-                      {{"channel", l->id()}, {"missing", l->rt.missing},
-                       {"effect", "its webhooks answer 503 and its replies stay queued until these "
-                                  "environment variables are set"}});
-            continue;
-        }
-        for (std::size_t i = 0; i < l->sizes.workers; ++i)
-            net::co_spawn(s->strand, s->worker(*l), log_failure);
-    }
+    net::co_spawn(s->strand, s->claim_loop(), log_worker_failure);
+    for (auto& l : s->lanes) s->spawn_workers(*l);
+}
+
+void dispatcher::reload(std::vector<channel_runtime> channels, std::shared_ptr<const config::config> cfg) {
+    net::post(state_->strand, [s = state_, channels = std::move(channels), cfg = std::move(cfg)]() mutable {
+        s->reload(std::move(channels), std::move(cfg));
+    });
 }
 
 void dispatcher::wake() {

@@ -56,6 +56,12 @@ public:
     // go back to the queue (their claim does not count as an attempt).
     void stop();
     void set_public_url(std::string url);
+    // A configuration reload (any thread): a changed channel's lane takes its new runtime and
+    // new workers (those sending finish first; claimed rows stay in the lane), a new channel gets
+    // a lane, a removed one claims nothing more and gives its claimed rows back (they stay
+    // queued until the channel returns). Broadcast rows are screened against `cfg` from the next
+    // claim on. Secrets that changed lift a pause for refused credentials.
+    void reload(std::vector<channel_runtime> channels, std::shared_ptr<const config::config> cfg);
     // Sends waiting for the provider's answer or for their outcome to be recorded (any thread):
     // a graceful shutdown waits for them, so they are not left unknown.
     std::size_t sends_in_flight() const;

@@ -119,15 +119,17 @@ struct media_fetcher::state : std::enable_shared_from_this<media_fetcher::state>
         std::size_t bytes = 0;
         media_result result;
         const auto it = adapters.find(job.channel_id);
-        if (it == adapters.end() || !it->second) {
+        // Its own reference: a reload may replace the map's entry during the download.
+        const auto adapter = it == adapters.end() ? nullptr : it->second;
+        if (!adapter) {
             // Its secrets may be set at the next start: wait for them, within the attempts.
             result = retry_or_fail("channel_not_configured",
                                    messages::system_now() + std::chrono::minutes(1), job.attempts,
                                    settings.max_attempts);
-        } else if (auto plan = plan_download(*it->second, job); !plan.request) {
+        } else if (auto plan = plan_download(*adapter, job); !plan.request) {
             result = std::move(plan.refused);
         } else {
-            result = co_await download(*it->second, job, std::move(*plan.request), http_status, bytes);
+            result = co_await download(*adapter, job, std::move(*plan.request), http_status, bytes);
         }
         const auto now = messages::system_now();
         auto failure = co_await writer.run([&](messages::store& s) {
@@ -172,6 +174,16 @@ void media_fetcher::start() {
 
 void media_fetcher::wake() {
     net::post(state_->strand, [s = state_] { s->wake_all(); });
+}
+
+void media_fetcher::reload(const std::vector<channel_runtime>& channels) {
+    std::map<std::string, std::shared_ptr<const provider>> adapters;
+    for (const auto& rt : channels)
+        if (rt.channel != nullptr) adapters[rt.channel->id] = rt.adapter;
+    net::post(state_->strand, [s = state_, adapters = std::move(adapters)]() mutable {
+        s->adapters = std::move(adapters);
+        s->wake_all();
+    });
 }
 
 void media_fetcher::stop() {

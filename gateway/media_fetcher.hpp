@@ -40,6 +40,9 @@ public:
     void start();
     void wake();  // rows may have been added: look now
     void stop();  // downloads under way finish and are recorded; nothing new is claimed
+    // A configuration reload (any thread): the next downloads use these channels' adapters; a
+    // removed channel's attachments wait (retried) as for a channel not configured.
+    void reload(const std::vector<channel_runtime>& channels);
 
 private:
     struct state;

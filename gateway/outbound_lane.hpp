@@ -58,13 +58,17 @@ struct outbound_lane {
     messages::timestamp paused_until{};
     steady::time_point pause_began{};
     bool pause_unresolved = false;
+    // A reload that changes the channel starts new workers: the old ones see another generation
+    // and leave after their current send. A removed channel's lane is retired: it claims nothing.
+    std::size_t generation = 0;
+    bool retired = false;
 
     outbound_lane(channel_runtime r, lane_sizes s)
         : rt(std::move(r)), sizes(s),
           pacer(rt.channel->sends_per_second, rt.channel->broadcast_share) {
         if (rt.adapter) origin = parse_origin(rt.adapter->api_base());
     }
-    bool usable() const { return rt.adapter && origin; }
+    bool usable() const { return rt.adapter && origin && !retired; }
     const std::string& id() const { return rt.channel->id; }
     bool paused(messages::timestamp now) const { return now < paused_until; }
 
@@ -78,6 +82,35 @@ struct outbound_lane {
             return std::tie(a.priority, a.id) < std::tie(b.priority, b.id);
         });
         backlog.insert(at, std::move(row));
+    }
+    // A reload's runtime for this channel. Returns whether it changes how the lane sends: then
+    // it has a new origin, sizes and pacer, a new generation (its workers must be replaced), and
+    // a pause for refused credentials is lifted when the secrets are new (`lifted`).
+    bool take_runtime(channel_runtime next, lane_sizes s, bool& lifted) {
+        const bool changed = retired || !same_channel_runtime(rt, next);
+        const bool new_secrets = rt.secrets != next.secrets || rt.api_base != next.api_base;
+        rt = std::move(next);  // unchanged settings now point into the new configuration
+        lifted = false;
+        if (!changed) return false;
+        retired = false;
+        origin.reset();
+        if (rt.adapter) origin = parse_origin(rt.adapter->api_base());
+        sizes = s;
+        pacer = send_pacer(rt.channel->sends_per_second, rt.channel->broadcast_share);
+        ++generation;
+        wake_workers();
+        if (new_secrets && pause_unresolved) {
+            paused_until = {};
+            pause_unresolved = false;
+            lifted = true;
+        }
+        return true;
+    }
+    // The channel left the configuration: its workers leave; the caller gives the backlog back.
+    void retire() {
+        retired = true;
+        ++generation;
+        wake_workers();
     }
     void wake_workers() {
         for (auto* t : sleepers) t->cancel();

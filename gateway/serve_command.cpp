@@ -1,21 +1,23 @@
 // `cwc-gateway serve`: wires config, store writer, webhook routes, HTTP(S) server and dispatcher,
 // then runs until SIGINT/SIGTERM, when it stops accepting, lets requests in flight finish within
-// a grace period, and stops (the writer drains its queue before the process exits).
+// a grace period, and stops (the writer drains its queue before the process exits). SIGHUP
+// reloads the configuration file (gateway/live_config.hpp).
 #include "gateway/alert_runner.hpp"
 #include "gateway/app_log.hpp"
 #include "gateway/broadcast_completion.hpp"
 #include "gateway/channel_runtime.hpp"
 #include "gateway/commands.hpp"
+#include "gateway/config_reload.hpp"
 #include "gateway/database_lock.hpp"
 #include "gateway/dispatcher.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/key_file.hpp"
+#include "gateway/live_config.hpp"
 #include "gateway/media_fetcher.hpp"
 #include "gateway/officers_service.hpp"
 #include "gateway/audit_signing.hpp"
-#include "gateway/focal_alerts.hpp"
-#include "gateway/retention_purge.hpp"
-#include "gateway/part_sweeper.hpp"
+#include "gateway/periodic_tasks.hpp"
+#include "gateway/service_slot.hpp"
 #include "gateway/store_writer.hpp"
 #include "gateway/webhook_service.hpp"
 #include "config/load.hpp"
@@ -79,6 +81,36 @@ std::shared_ptr<net::ssl::context> server_tls(const config::tls_settings& tls) {
     return ctx;
 }
 
+// A service built on one snapshot, keeping it alive for as long as a request holds the service.
+template <typename Service>
+struct bound_service {
+    std::shared_ptr<const config_snapshot> snapshot;
+    Service service;
+    template <typename... Args>
+    explicit bound_service(std::shared_ptr<const config_snapshot> s, Args&&... args)
+        : snapshot(std::move(s)), service(*snapshot->cfg, std::forward<Args>(args)...) {}
+};
+
+template <typename Service, typename... Args>
+std::shared_ptr<Service> bind_service(std::shared_ptr<const config_snapshot> snapshot, Args&&... args) {
+    auto b = std::make_shared<bound_service<Service>>(std::move(snapshot), std::forward<Args>(args)...);
+    return std::shared_ptr<Service>(b, &b->service);
+}
+
+// SIGHUP, again and again until the io_context stops.
+void on_hangup(net::signal_set& hangups, live_config& live) {
+    hangups.async_wait([&hangups, &live](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        log_event(log_level::info, "config.reload_requested", {{"signal", "SIGHUP"}});
+        try {
+            live.reload([](const char* name) { return std::getenv(name); });
+        } catch (const std::exception& e) {
+            log_event(log_level::error, "config.reload_failed", {{"what", e.what()}});
+        }
+        on_hangup(hangups, live);
+    });
+}
+
 // Waits for requests in flight to finish (or the grace period), then stops the io_context.
 net::awaitable<void> drain_then_stop(net::io_context& io, http_server& server, dispatcher& sender,
                                      media_fetcher& fetcher) {
@@ -103,13 +135,17 @@ int run_serve(const serve_options& options) {
     log_level level{};
     if (parse_log_level(options.log_level, level)) set_log_level(level);
 
-    auto loaded = config::load_from_file(options.config_file);
+    auto file = read_config_file(options.config_file);
+    auto& loaded = file.loaded;
     for (const auto& w : loaded.warnings) log_event(log_level::warn, "config.warning", {{"problem", config::to_string(w)}});
     if (!loaded.value) {
         for (const auto& e : loaded.errors) std::cerr << "config error: " << config::to_string(e) << "\n";
         return 2;
     }
-    const config::config cfg = std::move(*loaded.value);
+    const env_lookup getenv_lookup = [](const char* name) { return std::getenv(name); };
+    // Kept to the end: the dispatcher's start settings and the one-off tasks refer to it.
+    const auto start = first_snapshot(std::move(*loaded.value), file.digest, getenv_lookup);
+    const config::config& cfg = *start->cfg;
     auto server_cfg = cfg.server;
     if (!options.listen.empty()) server_cfg.listen = options.listen;
     if (!options.database.empty()) server_cfg.database = options.database;
@@ -133,10 +169,11 @@ int run_serve(const serve_options& options) {
                                                     audit_keys.record_digest_key));
     writer.complete_through([&io](std::function<void()> f) { net::post(io, std::move(f)); });
 
-    auto channels = resolve_channels(cfg, [](const char* name) { return std::getenv(name); });
+    const auto& channels = start->channels;
     const auto listen_on = parse_listen(server_cfg.listen);
-    webhook_service service(cfg, channels, "", writer);
-    http_server server(io, listen_on, service,
+    // Each request keeps the webhook service (and the configuration) it arrived on.
+    service_slot webhooks(bind_service<webhook_service>(start, channels, "", writer));
+    http_server server(io, listen_on, webhooks,
                        {server_cfg.max_header_bytes, std::chrono::seconds(server_cfg.read_timeout_seconds),
                         std::chrono::seconds(server_cfg.idle_timeout_seconds), std::chrono::seconds(10)},
                        tls);
@@ -145,7 +182,11 @@ int run_serve(const serve_options& options) {
     if (public_url.empty()) public_url = listen_on.port() == 0 ? endpoint_url(tls != nullptr, server.local_endpoint())
                                                                : server_cfg.public_url;
     while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
-    service.set_public_url(public_url);
+    auto webhooks_for = [&writer, public_url](std::shared_ptr<const config_snapshot> snap) {
+        auto service = bind_service<webhook_service>(snap, snap->channels, public_url, writer);
+        return std::shared_ptr<http_service>(std::move(service));
+    };
+    webhooks.replace(webhooks_for(start));
     if (tls && public_url.rfind("https://", 0) != 0)
         log_event(log_level::warn, "config.public_url_mismatch",
                   {{"public_url", public_url},
@@ -172,13 +213,17 @@ int run_serve(const serve_options& options) {
     const std::string officers_listen =
         options.officers_listen.empty() ? cfg.officers.listen : options.officers_listen;
     std::unique_ptr<messages::api_tokens> tokens;
-    std::unique_ptr<officers_service> officers;
+    std::unique_ptr<service_slot> officers;
     std::unique_ptr<http_server> officers_server;
+    live_config::service_factory officers_for = [&](std::shared_ptr<const config_snapshot> snap) {
+        auto service = bind_service<officers_service>(snap, writer, *tokens, server_cfg.database);
+        if (!options.web_dir.empty()) service->serve_desk_from(options.web_dir);
+        return std::shared_ptr<http_service>(std::move(service));
+    };
     // Failing to listen there leaves the public webhooks up: people must still be answered.
     if (!officers_listen.empty()) try {
         tokens = std::make_unique<messages::api_tokens>(server_cfg.database);
-        officers = std::make_unique<officers_service>(cfg, writer, *tokens, server_cfg.database);
-        if (!options.web_dir.empty()) officers->serve_desk_from(options.web_dir);
+        officers = std::make_unique<service_slot>(officers_for(start));
         officers_server = std::make_unique<http_server>(
             io, parse_listen(officers_listen), *officers,
             http_server_limits{server_cfg.max_header_bytes,
@@ -192,17 +237,22 @@ int run_serve(const serve_options& options) {
         officers_server.reset();
     }
 
+    periodic_tasks tasks(io, writer);
+    live_config live(options.config_file, start, writer,
+                     {&webhooks, webhooks_for, officers_server ? officers.get() : nullptr, officers_for,
+                      &sender, &fetcher, &tasks});
+    net::signal_set hangups(io, SIGHUP);
+    on_hangup(hangups, live);
     net::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
+        hangups.cancel();  // no reload while draining
         if (!ec && officers_server) officers_server->stop_accepting();
         if (!ec) net::co_spawn(io, drain_then_stop(io, server, sender, fetcher), net::detached);
     });
     server.start();
     sender.start();
     if (server_cfg.media.fetch) fetcher.start();
-    net::co_spawn(io, sweep_stale_parts(writer, cfg), net::detached);
-    net::co_spawn(io, run_focal_alerts(writer, cfg), net::detached);
-    net::co_spawn(io, run_retention_purge(writer, cfg), net::detached);
+    tasks.run_on(start);  // the multi-part sweep, focal point alerts, retention: again at each reload
     net::co_spawn(io, run_audit_signing(writer, audit_keys), net::detached);
     net::co_spawn(io, resume_interrupted_broadcasts(writer, cfg, server_cfg.database), net::detached);
     net::co_spawn(io, run_broadcast_completion(writer, server_cfg.database), net::detached);
