@@ -421,6 +421,11 @@ BEGIN
    WHERE id = NEW.id;
 END;
 )sql"},
+    migration{17, R"sql(
+-- Operations figures (issue 7): inbound messages whose handling failed, per channel, so GET
+-- /metrics counts them without reading every message (the total comes from the unique index).
+CREATE INDEX inbound_messages_failed ON inbound_messages(channel_id) WHERE outcome = 'failed';
+)sql"},
 };
 
 }  // namespace
