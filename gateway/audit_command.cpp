@@ -27,7 +27,8 @@ int verify(const audit_options& o, const command_context& c, const messages::aud
     const auto v = messages::verify_audit(c.database, keys.record_digest_key, keys.public_key, anchors);
     out << "audit entries: " << v.entries << "\n"
         << "records matching their digest: " << v.inbound << " inbound, " << v.outbound
-        << " outbound, " << v.cases << " cases\n"
+        << " outbound, " << v.cases << " cases, " << v.broadcasts << " broadcasts, "
+        << v.satisfaction << " ratings, " << v.alerts << " alerts, " << v.media << " media\n"
         << "records redacted: " << v.redacted << "\n"
         << "records without a digest: " << v.without_digest << "\n"
         << "signed heads: " << v.heads << "\n"

@@ -3,6 +3,7 @@
 // per page, then the broadcast marked sending. A collective answer also marks its cases
 // responded, a few hundred per unit. The writer's outbox hook wakes the dispatcher per page.
 #include "gateway/broadcast_desk.hpp"
+#include "messages/record_digest.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -124,6 +125,8 @@ boost::asio::awaitable<broadcast_result> plan_and_send(
                               {"audience", result.audience},
                               {"role", std::string(messages::role_name(o.what))},
                               {"organisation", now_b->organisation}};
+        if (const auto key = s.record_digest_key(); !key.empty())
+            detail["digest"] = messages::broadcast_digest(key, *now_b);
         s.append_audit({now, actor_of(o), "broadcast.confirmed", "broadcast:" + std::to_string(id),
                         detail.dump()});
         b = std::move(*now_b);
@@ -176,8 +179,11 @@ boost::asio::awaitable<broadcast_result> confirm_broadcast(broadcast_steps& step
         b->confirmed_at = now;
         s.broadcasts().save(*b);
         // Who confirmed, even if a crash leaves the rest to resume_confirmations.
+        nlohmann::json detail = nlohmann::json::object();
+        if (const auto key = s.record_digest_key(); !key.empty())
+            detail["digest"] = messages::broadcast_digest(key, *b);
         s.append_audit({now, actor_of(o), "broadcast.confirmation_started",
-                        "broadcast:" + std::to_string(id), "{}"});
+                        "broadcast:" + std::to_string(id), detail.dump()});
         claimed = true;
     };
     check(co_await steps.write(claim));

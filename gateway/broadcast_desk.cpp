@@ -4,6 +4,7 @@
 #include "gateway/broadcast_desk.hpp"
 
 #include "messages/case_lifecycle.hpp"
+#include "messages/record_digest.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -80,6 +81,8 @@ broadcast_result recorded(messages::store& s, const messages::officer& o, broadc
                           const std::string& action, json detail, messages::timestamp now) {
     detail["role"] = std::string(messages::role_name(o.what));
     detail["organisation"] = b.organisation;
+    if (const auto key = s.record_digest_key(); !key.empty())
+        detail["digest"] = messages::broadcast_digest(key, b);
     s.append_audit({now, actor_of(o), "broadcast." + action, "broadcast:" + std::to_string(b.id),
                     detail.dump()});
     broadcast_result r;

@@ -248,8 +248,9 @@ desk_result flag_sensitive(messages::store& s, const config::config& cfg,
     if (!c) return refusal;
     if (c->sensitive) return {desk_outcome::done, "", std::move(c)};
     c->sensitive = true;  // hidden from this officer from now on unless a focal point
-    open_focal_alert(s, cfg, *c, now);
-    return record(s, o, *c, "flagged", c->status, change, json::object(), now);
+    json detail = json::object();
+    if (auto d = open_focal_alert(s, cfg, *c, now); !d.empty()) detail["alert_digest"] = d;
+    return record(s, o, *c, "flagged", c->status, change, std::move(detail), now);
 }
 
 desk_result unflag_sensitive(messages::store& s, const config::config&,

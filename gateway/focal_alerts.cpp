@@ -5,6 +5,7 @@
 
 #include "gateway/app_log.hpp"
 #include "handlers/turn.hpp"
+#include "messages/record_digest.hpp"
 #include "messages/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -66,12 +67,15 @@ std::string alert_time(messages::timestamp t) {
     return out;
 }
 
-void open_focal_alert(messages::store& s, const config::config& cfg,
-                      const messages::case_record& c, messages::timestamp now) {
+std::string open_focal_alert(messages::store& s, const config::config& cfg,
+                             const messages::case_record& c, messages::timestamp now) {
     const config::category* category = cfg.find_category(c.category);
     const int hours = category != nullptr && category->sensitive ? category->deadline_hours : 24;
-    s.open_sensitive_alert({c.id, c.reference, c.organisation, c.category,
-                            now + std::chrono::hours{hours}, now, 0, false, false});
+    const auto stored = s.open_sensitive_alert({c.id, c.reference, c.organisation, c.category,
+                                                now + std::chrono::hours{hours}, now, 0, false,
+                                                false});
+    const auto key = s.record_digest_key();
+    return key.empty() ? std::string{} : messages::alert_digest(key, stored);
 }
 
 alert_pass send_due_focal_alerts(messages::store& s, const config::config& cfg,
@@ -107,6 +111,8 @@ alert_pass send_due_focal_alerts(messages::store& s, const config::config& cfg,
         }
         s.save_sensitive_alert(a);
         nlohmann::json detail{{"round", a.alerts_sent}, {"escalated", escalate}, {"recipients", sent}};
+        if (const auto key = s.record_digest_key(); !key.empty())
+            detail["alert_digest"] = messages::alert_digest(key, a);
         s.append_audit({now, "system", escalate ? "case.alert_escalated" : "case.alert_sent",
                         "case:" + a.reference, detail.dump()});
     }

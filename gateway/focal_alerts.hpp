@@ -17,7 +17,9 @@
 namespace cwc::gateway {
 
 // Opens the alert of a case that has just become sensitive (call in the unit that made it so).
-void open_focal_alert(messages::store& s, const config::config& cfg,
+// Returns the alert's keyed digest (messages/record_digest.hpp) for the audit entry of that
+// unit to carry as "alert_digest"; "" when the store has no digest key.
+std::string open_focal_alert(messages::store& s, const config::config& cfg,
                       const messages::case_record& c, messages::timestamp now);
 
 // What one pass did.

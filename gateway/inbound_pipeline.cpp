@@ -97,11 +97,11 @@ void add_to_case(messages::store& s, const config::config& cfg, const handlers::
     const bool flagged = a.sensitive && !c->sensitive;
     c->sensitive = c->sensitive || a.sensitive;
     s.update_case(*c);
+    json detail{{"sensitive", flagged}};
     if (flagged) {
         s.append_case_event({c->id, now, "system", "flagged", c->status, c->status, "keywords"});
-        open_focal_alert(s, cfg, *c, now);
+        if (auto d = open_focal_alert(s, cfg, *c, now); !d.empty()) detail["alert_digest"] = d;
     }
-    json detail{{"sensitive", flagged}};
     add_digest(detail, s, [&](auto key) { return messages::case_digest(key, *c); });
     audit(s, now, actor, "case.description_added", "case:" + c->reference, detail);
 }
@@ -114,7 +114,10 @@ void rate_case(messages::store& s, const handlers::case_rating& rating, std::int
     c->satisfaction = rating.score;
     s.update_case(*c);
     s.append_case_event({c->id, now, "contact", "rated", c->status, c->status, ""});
-    audit(s, now, actor, "case.rated", "case:" + c->reference, {{"score", rating.score}});
+    json detail{{"score", rating.score}};
+    if (const auto key = s.record_digest_key(); !key.empty())
+        detail["satisfaction_digest"] = messages::satisfaction_digest(key, *c);
+    audit(s, now, actor, "case.rated", "case:" + c->reference, detail);
 }
 
 // Consent changes get entries of their own: they are what an auditor looks for first.
@@ -271,8 +274,10 @@ inbound_result process_inbound(messages::store& store, const config::config& cfg
         json opened{{"type", c.type}, {"category", c.category}, {"sensitive", c.sensitive},
                     {"due_at", messages::to_unix_ms(c.due_at)}};
         add_digest(opened, store, [&](auto key) { return messages::case_digest(key, c); });
+        if (c.sensitive) {
+            if (auto d = open_focal_alert(store, cfg, c, now); !d.empty()) opened["alert_digest"] = d;
+        }
         audit(store, now, actor, "case.opened", "case:" + c.reference, opened);
-        if (c.sensitive) open_focal_alert(store, cfg, c, now);
     }
     if (r.added_to_case) add_to_case(store, cfg, *r.added_to_case, actor, now);
     if (r.rating) rate_case(store, *r.rating, r.contact.id, actor, now);

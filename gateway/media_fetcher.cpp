@@ -4,6 +4,7 @@
 #include "gateway/media_fetcher.hpp"
 
 #include "gateway/app_log.hpp"
+#include "gateway/audit_records.hpp"
 #include "gateway/http_client.hpp"
 #include "gateway/media_download.hpp"
 
@@ -133,7 +134,9 @@ struct media_fetcher::state : std::enable_shared_from_this<media_fetcher::state>
         }
         const auto now = messages::system_now();
         auto failure = co_await writer.run([&](messages::store& s) {
-            s.record_media_result(job.id, result, now);
+            if (s.record_media_result(job.id, result, now) &&
+                result.kind == media_result::outcome::stored)
+                audit_media_stored(s, job, result, now);
         });
         nlohmann::json fields{{"media", job.id}, {"inbound", job.inbound_id},
                               {"channel", job.channel_id}, {"kind", job.attachment.kind},

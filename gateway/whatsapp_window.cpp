@@ -7,6 +7,7 @@
 
 #include "gateway/app_log.hpp"
 #include "gateway/send_outcomes.hpp"
+#include "messages/record_digest.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -72,9 +73,11 @@ window_event close_for(messages::store& s, const window_rules& w, const outbound
             t.template_language = tmpl->language;
             e.template_id = s.enqueue(t);
             s.hold_for_reply(m.id, window_held_reason, now);
-            audit(s, now, "outbound.reengagement_queued", e.template_id,
-                  {{"channel", channel.id}, {"template", tmpl->name}, {"language", tmpl->language},
-                   {"held", m.id}});
+            nlohmann::json detail{{"channel", channel.id}, {"template", tmpl->name},
+                                  {"language", tmpl->language}, {"held", m.id}};
+            if (const auto key = s.record_digest_key(); !key.empty())
+                detail["digest"] = messages::reengagement_digest(key, t, e.template_id);
+            audit(s, now, "outbound.reengagement_queued", e.template_id, detail);
             break;
         }
         case window_action::hold:

@@ -5,7 +5,7 @@
 #include "messages/audit_verification.hpp"
 
 #include "messages/audit_keys.hpp"
-#include "messages/record_digest.hpp"
+#include "messages/audit_verification_records.hpp"
 #include "messages/sqlite_audit.hpp"
 #include "messages/sqlite_connection.hpp"
 #include "messages/store.hpp"
@@ -95,6 +95,14 @@ class chain_pass {
             return it != o.end() && it->is_string() ? it->get<std::string>() : std::string{};
         };
         if (auto d = text(j, "digest"); !d.empty()) audited(subject, seq, d);
+        // A case's entry may also vouch for its rating and its focal-point alert.
+        if (subject.starts_with("case:")) {
+            const auto reference = subject.substr(5);
+            if (auto d = text(j, "satisfaction_digest"); !d.empty())
+                audited("satisfaction:" + reference, seq, d);
+            if (auto d = text(j, "alert_digest"); !d.empty())
+                audited("alert:" + reference, seq, d);
+        }
         if (auto d = text(j, "outbound_digest"); !d.empty() && j.contains("outbound_id"))
             audited("outbound:" + j["outbound_id"].dump(), seq, d);
         if (const auto it = j.find("outbound"); it != j.end() && it->is_array()) {
@@ -108,69 +116,6 @@ class chain_pass {
 
     connection& db_;
 };
-
-// The columns of each record table in its canonical order (messages/record_digest.hpp), then
-// the latest audited digest, its entry, and the person's erasure (0 = none).
-constexpr std::string_view inbound_sql =
-    "SELECT r.id, r.channel_id, r.provider_message_id, r.contact_id, r.received_at, r.outcome, "
-    "r.kind, COALESCE(r.location_json, ''), r.text, a.digest, a.seq, COALESCE(e.seq, 0), "
-    "'inbound:' || r.id FROM inbound_messages r "
-    "LEFT JOIN temp.audited a ON a.subject = 'inbound:' || r.id "
-    "LEFT JOIN temp.erased_contacts e ON e.contact_id = r.contact_id ORDER BY r.id";
-constexpr std::string_view outbound_sql =
-    "SELECT r.id, r.contact_id, r.inbound_id, r.broadcast_id, r.created_at, r.text, a.digest, "
-    "a.seq, COALESCE(e.seq, 0), 'outbound:' || r.id FROM outbox r "
-    "LEFT JOIN temp.audited a ON a.subject = 'outbound:' || r.id "
-    "LEFT JOIN temp.erased_contacts e ON e.contact_id = r.contact_id ORDER BY r.id";
-constexpr std::string_view case_sql =
-    "SELECT r.reference, r.contact_id, r.inbound_id, r.channel_id, r.type, r.category, r.region, "
-    "r.language, r.opened_at, r.description, a.digest, a.seq, COALESCE(e.seq, 0), "
-    "'case:' || r.reference FROM cases r "
-    "LEFT JOIN temp.audited a ON a.subject = 'case:' || r.reference "
-    "LEFT JOIN temp.erased_contacts e ON e.contact_id = r.contact_id ORDER BY r.id";
-
-// One record table; `canonical` builds a row's canonical content, `first` is the column of the
-// audited digest. Returns the first record whose content no longer matches.
-template <typename Canonical>
-std::optional<std::string> check_records(connection& db, std::string_view sql, int first,
-                                         std::string_view key, std::int64_t& matched,
-                                         audit_verification& v, Canonical canonical) {
-    query q = db.prepare(sql);
-    while (q.step()) {
-        if (q.is_null(first)) {
-            ++v.without_digest;
-            continue;
-        }
-        const std::string digest = q.text_at(first);
-        const std::int64_t seq = q.int_at(first + 1);
-        if (digest.empty() || q.int_at(first + 2) > seq) {
-            ++v.redacted;
-            continue;
-        }
-        if (record_digest(key, canonical(q)) != digest) {
-            return "record " + q.text_at(first + 3) +
-                   ": its content does not match the digest audited in entry " +
-                   std::to_string(seq) + " (edited after it was recorded)";
-        }
-        ++matched;
-    }
-    return std::nullopt;
-}
-
-// A record the chain vouches for (not redacted) that is gone from its table.
-std::optional<std::string> missing_record(connection& db) {
-    query q = db.prepare(
-        "SELECT subject, seq FROM temp.audited a WHERE digest <> '' AND ("
-        "(subject LIKE 'inbound:%' AND NOT EXISTS (SELECT 1 FROM inbound_messages r "
-        "  WHERE r.id = CAST(substr(a.subject, 9) AS INTEGER))) OR "
-        "(subject LIKE 'outbound:%' AND NOT EXISTS (SELECT 1 FROM outbox r "
-        "  WHERE r.id = CAST(substr(a.subject, 10) AS INTEGER))) OR "
-        "(subject LIKE 'case:%' AND NOT EXISTS (SELECT 1 FROM cases r "
-        "  WHERE r.reference = substr(a.subject, 6)))) ORDER BY seq LIMIT 1");
-    if (!q.step()) return std::nullopt;
-    return "record " + q.text_at(0) + ": audited in entry " + std::to_string(q.int_at(1)) +
-           " but gone from the database (deleted without a redaction entry)";
-}
 
 // The chain's entry `seq` must still have `hash`; else why not, as `who` names it.
 std::optional<std::string> check_hash_at(connection& db, std::int64_t seq, const std::string& hash,
@@ -240,32 +185,7 @@ audit_verification verify_audit(const std::string& database, std::string_view re
         if (problem) v.problems.push_back(std::move(*problem));
     };
     report(chain_pass{db}.run(v));
-    auto record_problem = check_records(
-        db, inbound_sql, 9, record_digest_key, v.inbound, v, [](const query& q) {
-            const auto id = q.int_at(0), contact = q.int_at(3), at = q.int_at(4);
-            const auto channel = q.text_at(1), provider_id = q.text_at(2), outcome = q.text_at(5),
-                       kind = q.text_at(6), location = q.text_at(7), text = q.text_at(8);
-            return canonical_content(inbound_content{id, channel, provider_id, contact, at,
-                                                     outcome, kind, location, text});
-        });
-    if (!record_problem)
-        record_problem = check_records(
-            db, outbound_sql, 6, record_digest_key, v.outbound, v, [](const query& q) {
-                const auto text = q.text_at(5);
-                return canonical_content(outbound_content{q.int_at(0), q.int_at(1), q.int_at(2),
-                                                          q.int_at(3), q.int_at(4), text});
-            });
-    if (!record_problem)
-        record_problem = check_records(
-            db, case_sql, 10, record_digest_key, v.cases, v, [](const query& q) {
-                const auto reference = q.text_at(0), channel = q.text_at(3), type = q.text_at(4),
-                           category = q.text_at(5), region = q.text_at(6),
-                           language = q.text_at(7), description = q.text_at(9);
-                return canonical_content(case_content{reference, q.int_at(1), q.int_at(2),
-                                                      channel, type, category, region, language,
-                                                      q.int_at(8), description});
-            });
-    if (!record_problem) record_problem = missing_record(db);
+    auto record_problem = check_audited_records(db, record_digest_key, v);
     report(std::move(record_problem));
     report(check_heads(db, public_key, v));
     for (const auto& a : anchors) {
@@ -290,6 +210,21 @@ std::vector<signed_head> read_signed_heads(const std::string& database) {
         heads.push_back({q.int_at(0), q.text_at(1), from_unix_ms(q.int_at(2)), q.text_at(3),
                          q.text_at(4)});
     return heads;
+}
+
+std::vector<audit_log_row> read_audit_log(const std::string& database, std::int64_t before_seq,
+                                          std::size_t limit) {
+    connection db{database, connection::mode::read_only};
+    db.exec("PRAGMA busy_timeout = 5000");
+    query q = db.prepare(
+        "SELECT seq, at, actor, action, subject FROM audit_log WHERE ?1 = 0 OR seq < ?1 "
+        "ORDER BY seq DESC LIMIT ?2",
+        before_seq, static_cast<std::int64_t>(limit));
+    std::vector<audit_log_row> rows;
+    while (q.step())
+        rows.push_back({q.int_at(0), from_unix_ms(q.int_at(1)), q.text_at(2), q.text_at(3),
+                        q.text_at(4)});
+    return rows;
 }
 
 }  // namespace cwc::messages

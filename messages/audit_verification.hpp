@@ -26,10 +26,12 @@ struct audit_verification {
     std::int64_t entries = 0;
     // Live records whose content matches their latest audited digest.
     std::int64_t inbound = 0, outbound = 0, cases = 0;
+    std::int64_t broadcasts = 0, satisfaction = 0, alerts = 0, media = 0;
     // Exempt: a "record.redacted" entry (of the record, or "contact:<id>" of its person) came
     // after its latest digest, so its content may lawfully be gone.
     std::int64_t redacted = 0;
-    // No entry carries a digest for them: written before digests existed, or broadcast rows.
+    // No entry carries a digest for them: written before digests existed, broadcast rows,
+    // staff alerts, attachments not downloaded.
     std::int64_t without_digest = 0;
     std::int64_t heads = 0, anchors = 0;
     // The first broken entry, then the first broken record, head and anchor (one line each).
@@ -44,5 +46,16 @@ audit_verification verify_audit(const std::string& database, std::string_view re
 
 // Every signed head, oldest first (one a day: few).
 std::vector<signed_head> read_signed_heads(const std::string& database);
+
+// A page of the audit log for an auditor's screen: who did what to which record, never the
+// detail (it may name counts and digests, never numbers or texts, but the screen needs none).
+struct audit_log_row {
+    std::int64_t seq = 0;
+    timestamp at{};
+    std::string actor, action, subject;
+};
+// Entries before `before_seq` (0 = from the newest), newest first, at most `limit`.
+std::vector<audit_log_row> read_audit_log(const std::string& database, std::int64_t before_seq,
+                                          std::size_t limit);
 
 }  // namespace cwc::messages

@@ -3,6 +3,7 @@
 #include "messages/record_digest.hpp"
 
 #include "messages/hex.hpp"
+#include "messages/sqlite_broadcast_columns.hpp"
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -105,6 +106,41 @@ std::string canonical_content(const case_content& r) {
         .take();
 }
 
+std::string canonical_content(const reengagement_content& r) {
+    return canonical_writer{"reengagement"}
+        .field(r.id).field(r.contact_id).field(r.channel_id).field(r.created_at)
+        .field(r.template_name).field(r.template_language)
+        .take();
+}
+
+std::string canonical_content(const broadcast_content& r) {
+    return canonical_writer{"broadcast"}
+        .field(r.id).field(r.organisation).field(r.name).field(r.created_by).field(r.segment_json)
+        .field(r.texts_json).field(r.templates_json).field(r.answers_code).field(r.scheduled_at)
+        .field(r.respect_quiet_hours).field(r.created_at).field(r.confirmed_at).field(r.planned)
+        .take();
+}
+
+std::string canonical_content(const satisfaction_content& r) {
+    return canonical_writer{"satisfaction"}
+        .field(r.reference).field(r.contact_id).field(r.satisfaction)
+        .take();
+}
+
+std::string canonical_content(const alert_content& r) {
+    return canonical_writer{"alert"}
+        .field(r.case_id).field(r.reference).field(r.category).field(r.deadline_at)
+        .field(r.alerts_sent).field(r.escalated)
+        .take();
+}
+
+std::string canonical_content(const media_content& r) {
+    return canonical_writer{"media"}
+        .field(r.id).field(r.inbound_id).field(r.kind).field(r.mime_type).field(r.size_bytes)
+        .field(r.sha256)
+        .take();
+}
+
 std::string record_digest(std::string_view key, std::string_view canonical) {
     // One deployment, one key: the prepared state is kept per thread and made again on a change.
     thread_local std::unique_ptr<keyed_sha256> prepared;
@@ -142,6 +178,43 @@ std::string case_digest(std::string_view key, const case_record& c) {
         key, canonical_content(case_content{c.reference, c.contact_id, c.inbound_id, c.channel_id,
                                             c.type, c.category, c.region, c.language,
                                             to_unix_ms(c.opened_at), c.description}));
+}
+
+std::string reengagement_digest(std::string_view key, const outbound_message& m,
+                                std::int64_t id) {
+    return record_digest(key, canonical_content(reengagement_content{
+                                  id, m.contact_id, m.channel_id, to_unix_ms(m.created_at),
+                                  m.template_name, m.template_language}));
+}
+
+std::string broadcast_digest(std::string_view key, const broadcast& b) {
+    const auto ms = [](const std::optional<timestamp>& t) { return t ? to_unix_ms(*t) : 0; };
+    const std::string segment = sqlite::segment_to_json(b.segment),
+                      texts = sqlite::texts_to_json(b.texts),
+                      templates = sqlite::templates_to_json(b.templates);
+    return record_digest(
+        key, canonical_content(broadcast_content{
+                 b.id, b.organisation, b.name, b.created_by, segment, texts, templates,
+                 b.answers_code, ms(b.scheduled_at), b.respect_quiet_hours ? 1 : 0,
+                 to_unix_ms(b.created_at), ms(b.confirmed_at), b.planned}));
+}
+
+std::string satisfaction_digest(std::string_view key, const case_record& c) {
+    return record_digest(
+        key, canonical_content(satisfaction_content{c.reference, c.contact_id, c.satisfaction}));
+}
+
+std::string alert_digest(std::string_view key, const sensitive_alert& a) {
+    return record_digest(key, canonical_content(alert_content{
+                                  a.case_id, a.reference, a.category, to_unix_ms(a.deadline_at),
+                                  a.alerts_sent, a.escalated ? 1 : 0}));
+}
+
+std::string media_digest(std::string_view key, std::int64_t id, std::int64_t inbound_id,
+                         std::string_view kind, std::string_view mime_type,
+                         std::int64_t size_bytes, std::string_view sha256) {
+    return record_digest(key, canonical_content(media_content{id, inbound_id, kind, mime_type,
+                                                              size_bytes, sha256}));
 }
 
 }  // namespace cwc::messages

@@ -23,18 +23,29 @@ sensitive_alert alert_from_row(const sqlite::query& q) {
 
 }  // namespace
 
-void sqlite_store::open_sensitive_alert(const sensitive_alert& a) {
-    // A case flagged twice (keyword, then an officer) keeps its first alert and its times.
-    db_->prepare(
+sensitive_alert sqlite_store::open_sensitive_alert(const sensitive_alert& a) {
+    // A case flagged twice (keyword, then an officer) keeps its first alert and its times. A
+    // new alert (the usual case) comes back from the insert itself: no second query.
+    constexpr const char* columns =
+        "case_id, reference, organisation, category, deadline_at, next_alert_at, alerts_sent, "
+        "escalated, settled";
+    {
+        auto q = db_->prepare(
            "INSERT INTO sensitive_alerts (case_id, reference, organisation, category, "
            "deadline_at, next_alert_at, alerts_sent, escalated, settled) "
            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
            "ON CONFLICT (case_id) DO UPDATE SET settled = excluded.settled, "
            "next_alert_at = MIN(next_alert_at, excluded.next_alert_at) "
-           "WHERE settled = 1 AND excluded.settled = 0",
+           "WHERE settled = 1 AND excluded.settled = 0 RETURNING " + std::string(columns),
            a.case_id, a.reference, a.organisation, a.category, to_unix_ms(a.deadline_at),
-           to_unix_ms(a.next_alert_at), a.alerts_sent, a.escalated, a.settled)
-        .run();
+           to_unix_ms(a.next_alert_at), a.alerts_sent, a.escalated, a.settled);
+        if (q.step()) return alert_from_row(q);
+    }
+    auto q = db_->prepare("SELECT " + std::string(columns) + " FROM sensitive_alerts WHERE case_id = ?1",
+                          a.case_id);
+    if (!q.step()) throw store_error("sqlite: open_sensitive_alert: no alert for case " +
+                                     std::to_string(a.case_id));
+    return alert_from_row(q);
 }
 
 std::vector<sensitive_alert> sqlite_store::due_sensitive_alerts(timestamp now,

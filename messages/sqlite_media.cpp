@@ -39,7 +39,7 @@ std::vector<media_job> sqlite_store::claim_due_media(timestamp now, std::size_t 
     return jobs;
 }
 
-void sqlite_store::record_media_result(std::int64_t media_id, const media_result& r,
+bool sqlite_store::record_media_result(std::int64_t media_id, const media_result& r,
                                        timestamp now) {
     // Only a pending row moves: a late result of a reclaimed download changes nothing stored.
     switch (r.kind) {
@@ -51,7 +51,7 @@ void sqlite_store::record_media_result(std::int64_t media_id, const media_result
             sha256_hex(r.content), to_unix_ms(now));
         q.bind_blob(2, r.content);  // bytes, not text: bound apart from the other values
         q.run();
-        break;
+        return db_->changes() > 0;
     }
     case media_result::outcome::retry:
         db_->prepare(
@@ -59,15 +59,16 @@ void sqlite_store::record_media_result(std::int64_t media_id, const media_result
                "WHERE id = ?1 AND status = 'pending'",
                media_id, to_unix_ms(r.retry_at), r.error)
             .run();
-        break;
+        return db_->changes() > 0;
     case media_result::outcome::failed:
         db_->prepare(
                "UPDATE media SET status = 'failed', error = ?2, next_attempt_at = ?3 "
                "WHERE id = ?1 AND status = 'pending'",
                media_id, r.error, to_unix_ms(now))
             .run();
-        break;
+        return db_->changes() > 0;
     }
+    return false;
 }
 
 }  // namespace cwc::messages

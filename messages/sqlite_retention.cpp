@@ -58,15 +58,22 @@ erasure_counts sqlite_erasure_book::purge_expired(const config::retention_settin
             redacted(actor, "message:" + std::to_string(id), reason, now);
         }
         n.messages = messages.size();
-        db_.prepare("UPDATE media SET content = NULL, caption = '', filename = '', url = '', "
-                    "provider_media_id = '', sha256 = '', error = 'retention', "
-                    "status = CASE status WHEN 'pending' THEN 'failed' ELSE status END "
-                    "WHERE id IN (SELECT m.id FROM media m JOIN inbound_messages i "
-                    "ON i.id = m.inbound_id WHERE i.received_at < ?1 AND (m.content IS NOT NULL "
-                    "OR m.caption <> '' OR m.filename <> '' OR m.url <> '') LIMIT ?2)",
-                    cutoff, max)
-            .run();
-        n.media = static_cast<std::size_t>(db_.changes());
+        // Each attachment audited on its own: its "media.stored" entry vouched for the bytes.
+        const auto media = ids_of(db_.prepare(
+            "SELECT m.id FROM media m JOIN inbound_messages i ON i.id = m.inbound_id "
+            "WHERE i.received_at < ?1 AND (m.content IS NOT NULL OR m.caption <> '' "
+            "OR m.filename <> '' OR m.url <> '') ORDER BY m.id LIMIT ?2",
+            cutoff, max));
+        for (auto id : media) {
+            db_.prepare("UPDATE media SET content = NULL, caption = '', filename = '', url = '', "
+                        "provider_media_id = '', sha256 = '', error = 'retention', "
+                        "status = CASE status WHEN 'pending' THEN 'failed' ELSE status END "
+                        "WHERE id = ?1",
+                        id)
+                .run();
+            redacted(actor, "media:" + std::to_string(id), reason, now);
+        }
+        n.media = media.size();
 
         // Outbox rows whose send is final; one still waiting is not expired content yet.
         const auto outbound = ids_of(db_.prepare(

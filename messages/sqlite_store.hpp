@@ -110,7 +110,7 @@ class sqlite_store final : public store {
                                        timestamp now) override;
     std::vector<media_job> claim_due_media(timestamp now, std::size_t limit,
                                            timestamp reclaim_at) override;
-    void record_media_result(std::int64_t media_id, const media_result& r,
+    bool record_media_result(std::int64_t media_id, const media_result& r,
                              timestamp now) override;
     std::int64_t quarantine(std::string_view channel_id, std::string_view reason,
                             std::string_view raw_body, timestamp now) override;
@@ -125,7 +125,7 @@ class sqlite_store final : public store {
     std::optional<case_record> load_case(std::string_view reference) override;
     void update_case(const case_record& c) override;
     void append_case_event(const case_event& e) override;
-    void open_sensitive_alert(const sensitive_alert& a) override;
+    sensitive_alert open_sensitive_alert(const sensitive_alert& a) override;
     std::vector<sensitive_alert> due_sensitive_alerts(timestamp now, std::size_t limit) override;
     void save_sensitive_alert(const sensitive_alert& a) override;
     std::optional<timestamp> next_sensitive_alert() override;

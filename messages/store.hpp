@@ -105,8 +105,9 @@ public:
     virtual void update_case(const case_record& c) = 0;
     virtual void append_case_event(const case_event& e) = 0;
     // Sensitive cases: the alert is opened with the case (in the same unit), then the
-    // scheduler takes the due ones and saves them back with their next time.
-    virtual void open_sensitive_alert(const sensitive_alert& a) = 0;
+    // scheduler takes the due ones and saves them back with their next time. Returns the alert
+    // as it now stands (a case flagged again keeps its first alert's deadline and rounds).
+    virtual sensitive_alert open_sensitive_alert(const sensitive_alert& a) = 0;
     virtual std::vector<sensitive_alert> due_sensitive_alerts(timestamp now,
                                                               std::size_t limit) = 0;
     virtual void save_sensitive_alert(const sensitive_alert& a) = 0;  // by case_id
@@ -205,8 +206,9 @@ public:
     virtual std::vector<media_job> claim_due_media(timestamp now, std::size_t limit,
                                                    timestamp reclaim_at) = 0;
     // Keeps the bytes (status stored, with their size, type and SHA-256), schedules the next
-    // attempt, or fails the attachment for good with its reason. Only a pending row changes.
-    virtual void record_media_result(std::int64_t media_id, const media_result& r,
+    // attempt, or fails the attachment for good with its reason. Only a pending row changes:
+    // false when the row was not pending (nothing changed).
+    virtual bool record_media_result(std::int64_t media_id, const media_result& r,
                                      timestamp now) = 0;
 
     // An authenticated webhook we could not parse: kept raw (table quarantine: id, channel_id,

@@ -110,9 +110,12 @@ TEST_CASE("retention: what expired is anonymised, what is recent, open or subscr
     CHECK(raw.integer("SELECT COUNT(*) FROM cases WHERE type = 'complaint' AND region = 'lima' "
                       "AND category = 'services'") == 4);
     CHECK(raw.integer("SELECT COUNT(*) FROM inbound_messages") == 4);
-    // Each record audited with the reason, and only them.
+    // Each record audited with the reason, and only them: 3 messages, their 3 voice notes,
+    // 3 replies, 2 cases, 1 person.
     CHECK(raw.integer("SELECT COUNT(*) FROM audit_log WHERE action = 'record.redacted' AND "
-                      "detail = '{\"reason\":\"retention\"}'") == 3 + 3 + 2 + 1);
+                      "detail = '{\"reason\":\"retention\"}'") == 3 + 3 + 3 + 2 + 1);
+    CHECK(raw.integer("SELECT COUNT(*) FROM audit_log WHERE action = 'record.redacted' AND "
+                      "subject LIKE 'media:%'") == 3);
     CHECK(s.verify_audit_chain() == std::nullopt);
 
     std::vector<std::string> needles = number_forms("+51900000001");
