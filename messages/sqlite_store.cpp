@@ -2,7 +2,9 @@
 // probe, contacts and inbound messages. The outbox, cases and audit chain live in
 // sqlite_outbox.cpp, sqlite_cases.cpp and sqlite_audit.cpp.
 #include "messages/sqlite_store.hpp"
+
 #include "messages/sqlite_broadcast_book.hpp"
+#include "messages/sqlite_checkpointer.hpp"
 #include "messages/sqlite_erasure_book.hpp"
 
 #include "messages/pseudonym.hpp"
@@ -148,6 +150,7 @@ void sqlite_store::defer_sync() {
     if (wal == nullptr || *wal == '\0') return;
     db_->exec("PRAGMA synchronous = NORMAL");
     wal_path_ = wal;
+    checkpoints_ = std::make_unique<sqlite::wal_checkpointer>(db_->handle(), main_file);
 }
 
 void sqlite_store::make_durable() {

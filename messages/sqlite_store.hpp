@@ -16,6 +16,7 @@ namespace cwc::messages {
 
 namespace sqlite {
 class connection;
+class wal_checkpointer;
 }
 class sqlite_erasure_book;
 
@@ -43,7 +44,8 @@ class sqlite_store final : public store {
     void release_savepoint() override;
     void rollback_to_savepoint() override;  // undoes the unit and ends it (no release after)
     // synchronous=NORMAL (WAL: commits are written, not synced; checkpoints still sync), and
-    // make_durable() fdatasyncs the WAL file.
+    // make_durable() fdatasyncs the WAL file; checkpoints move to a thread of their own
+    // (messages/sqlite_checkpointer.hpp).
     void defer_sync() override;
     void make_durable() override;
 
@@ -155,6 +157,9 @@ class sqlite_store final : public store {
     std::uint64_t enqueued_ = 0;
     std::string wal_path_;  // set by defer_sync(); "" = commits sync themselves
     int wal_fd_ = -1;       // opened by the first make_durable()
+    // Set by defer_sync(): the writer's checkpoints on a thread of their own; stopped before
+    // db_ closes (declared after it).
+    std::unique_ptr<sqlite::wal_checkpointer> checkpoints_;
 };
 
 // The store the gateway uses for an embedded deployment.
