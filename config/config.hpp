@@ -48,7 +48,11 @@ struct server_settings {
     // The URL the providers call, scheme://host[:port][/prefix]; signatures are computed over it.
     std::string public_url = "http://127.0.0.1:8080";
     std::string database = "cwc-gateway.db";
-    std::string pseudonym_key_file;  // empty = "<database>.pseudonym-key", created 0600 if absent
+    // Keys live in files of their own, mode 0600, made at the database's first start only:
+    // empty = "<database>.pseudonym-key" (HMAC of numbers for pseudonyms), "<database>.address-key"
+    // (addresses encrypted at rest, and their blind index).
+    std::string pseudonym_key_file;
+    std::string address_key_file;
     // The audit chain's secret (record digests, signed heads): empty = "<database>.audit-key",
     // created 0600 if absent, refused when group or others may read it.
     std::string audit_key_file;

@@ -276,6 +276,7 @@ void read_server(const json& value, reading& r, config& out) {
     o.read_string("database", s.database, presence::optional);
     o.read_string("pseudonym_key_file", s.pseudonym_key_file, presence::optional);
     o.read_string("audit_key_file", s.audit_key_file, presence::optional);
+    o.read_string("address_key_file", s.address_key_file, presence::optional);
     if (const json* tls = o.find("tls")) {
         object_reader t(*tls, o.path_of("tls"), r);
         const bool cert =

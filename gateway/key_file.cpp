@@ -1,4 +1,5 @@
-// Key files: random bytes from OpenSSL, written with owner-only permissions before any content.
+// Key files: random bytes from OpenSSL, written with owner-only permissions before any content;
+// the rules for when serve may make one.
 #include "gateway/key_file.hpp"
 
 #include "messages/hex.hpp"
@@ -53,6 +54,28 @@ std::string load_private_key(const std::string& path, bool create) {
                                  "): chmod 600 " + path);
     }
     return load_or_create_key(path);
+}
+
+std::string pseudonym_key_path(const config::server_settings& server, const std::string& database) {
+    return server.pseudonym_key_file.empty() ? database + ".pseudonym-key" : server.pseudonym_key_file;
+}
+
+std::string address_key_path(const config::server_settings& server, const std::string& database) {
+    return server.address_key_file.empty() ? database + ".address-key" : server.address_key_file;
+}
+
+std::string load_deployment_key(const std::string& path, std::string_view what, bool create) {
+    struct stat st {};
+    if (!create && ::stat(path.c_str(), &st) != 0) {
+        throw std::runtime_error("no " + std::string(what) + " at " + path +
+                                 ", and the database already holds data it protects: restore the "
+                                 "file from your key backup (a new key would not match that data)");
+    }
+    try {
+        return load_private_key(path, create);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string(what) + ": " + e.what());
+    }
 }
 
 }  // namespace cwc::gateway

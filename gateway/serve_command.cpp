@@ -22,6 +22,7 @@
 #include "gateway/webhook_service.hpp"
 #include "config/load.hpp"
 #include "messages/api_tokens.hpp"
+#include "messages/keyed_data.hpp"
 #include "messages/sqlite_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -158,14 +159,22 @@ int run_serve(const serve_options& options) {
         std::cerr << "serve: another gateway (" << holder << ") is running on " << server_cfg.database << "\n";
         return 2;
     }
-    const auto key_path = server_cfg.pseudonym_key_file.empty() ? server_cfg.database + ".pseudonym-key"
-                                                                : server_cfg.pseudonym_key_file;
+    // Keys are made only with a database that holds nothing they protect (its first start); for
+    // any other a missing key stops serve: a new one would silently break pseudonyms, addresses
+    // and the audit chain. Each is refused when group or others may read it.
+    const bool first_start = !messages::holds_keyed_data(server_cfg.database);
+    const auto pseudonym_key = load_deployment_key(pseudonym_key_path(server_cfg, server_cfg.database),
+                                                   "pseudonym key (server.pseudonym_key_file)", first_start);
+    const auto address_key = load_deployment_key(address_key_path(server_cfg, server_cfg.database),
+                                                 "address key (server.address_key_file)", first_start);
+    load_deployment_key(audit_key_path(server_cfg, server_cfg.database), "audit key (server.audit_key_file)",
+                        first_start);
     // Declared before the writer, so it outlives it: the writer's destructor still runs queued
     // units (they refer to suspended request coroutines) and posts their completions here.
     net::io_context io;
     // The audit key vouches for records and heads: loaded (or made) before anything is written.
-    const auto audit_keys = load_audit_keys(audit_key_path(server_cfg, server_cfg.database), true);
-    store_writer writer(messages::open_sqlite_store(server_cfg.database, load_or_create_key(key_path),
+    const auto audit_keys = load_audit_keys(audit_key_path(server_cfg, server_cfg.database), false);
+    store_writer writer(messages::open_sqlite_store(server_cfg.database, pseudonym_key,
                                                     audit_keys.record_digest_key));
     writer.complete_through([&io](std::function<void()> f) { net::post(io, std::move(f)); });
 

@@ -134,3 +134,40 @@ TEST_CASE("a private key file (the audit key): created 0600, refused when others
     REQUIRE(::chmod(path.c_str(), 0400) == 0);  // read-only for its owner is fine
     CHECK(load_private_key(path, false) == key);
 }
+
+TEST_CASE("deployment keys: the config's path or beside the database") {
+    cwc::config::server_settings server;
+    CHECK(cwc::gateway::pseudonym_key_path(server, "/var/lib/cwc/gw.db") == "/var/lib/cwc/gw.db.pseudonym-key");
+    CHECK(cwc::gateway::address_key_path(server, "/var/lib/cwc/gw.db") == "/var/lib/cwc/gw.db.address-key");
+    server.pseudonym_key_file = "/etc/cwc/pseudonym-key";
+    server.address_key_file = "/etc/cwc/address-key";
+    CHECK(cwc::gateway::pseudonym_key_path(server, "/var/lib/cwc/gw.db") == "/etc/cwc/pseudonym-key");
+    CHECK(cwc::gateway::address_key_path(server, "/var/lib/cwc/gw.db") == "/etc/cwc/address-key");
+}
+
+TEST_CASE("deployment keys: made only at the first start, then required and owner-only") {
+    using cwc::gateway::load_deployment_key;
+    temp_dir dir;
+    const auto path = dir.file("address-key");
+    const std::string what = "address key (server.address_key_file)";
+    // The database already holds data: a missing key is an error that says what to do.
+    CHECK_THROWS_WITH_AS(load_deployment_key(path, what, false),
+                         doctest::Contains(("no " + what + " at " + path).c_str()), std::runtime_error);
+    CHECK_THROWS_WITH_AS(load_deployment_key(path, what, false), doctest::Contains("restore the file"),
+                         std::runtime_error);
+    CHECK_FALSE(std::filesystem::exists(path));
+
+    const auto key = load_deployment_key(path, what, true);  // first start
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0600);
+    CHECK(load_deployment_key(path, what, false) == key);
+    CHECK(load_deployment_key(path, what, true) == key);  // never replaced
+
+    for (const ::mode_t mode : {0640, 0644, 0604}) {
+        CAPTURE(mode);
+        REQUIRE(::chmod(path.c_str(), mode) == 0);
+        CHECK_THROWS_WITH_AS(load_deployment_key(path, what, false),
+                             doctest::Contains((what + ": key file " + path).c_str()), std::runtime_error);
+    }
+}

@@ -35,13 +35,15 @@ const rows = (file, query) => {
   return out.trim() ? JSON.parse(out) : [];
 };
 
-// A consistent copy of the live database (SQLite's online backup) with its audit key beside it,
-// as the default "<database>.audit-key".
+// A consistent copy of the live database (SQLite's online backup) with its keys beside it, as
+// the defaults "<database>.audit-key" (and the pseudonym and address keys serve requires).
 function copy_of_database(tag) {
   const file = path.join(gw.dir, `copy-${tag}.db`);
   execFileSync('sqlite3', ['-cmd', '.timeout 5000', gw.db_file, `.backup '${file}'`]);
-  fs.copyFileSync(`${gw.db_file}.audit-key`, `${file}.audit-key`);
-  fs.chmodSync(`${file}.audit-key`, 0o600);
+  for (const key of ['audit-key', 'pseudonym-key', 'address-key']) {
+    fs.copyFileSync(`${gw.db_file}.${key}`, `${file}.${key}`);
+    fs.chmodSync(`${file}.${key}`, 0o600);
+  }
   return file;
 }
 
