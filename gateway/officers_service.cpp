@@ -217,6 +217,7 @@ net::awaitable<http_response> officers_service::route(const http_request& req,
         if (!get) co_return wrong_method(req, "GET");
         co_return co_await media(req, o, path[1]);
     }
+    if (path.size() == 2 && path[0] == "audit") co_return co_await audit(req, o, path[1], query);
     if (!path.empty() && path[0] == "broadcasts") {
         path.erase(path.begin());
         co_return co_await broadcasts(req, o, std::move(path), query);

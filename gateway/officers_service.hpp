@@ -8,6 +8,7 @@
 //   GET  /api/v1/summary, /api/v1/export.csv aggregates (gateway/report_endpoints.hpp)
 //   /api/v1/broadcasts[/{id}[/preview|confirm|pause|resume|cancel]]  (broadcast_endpoints.cpp)
 //   GET  /api/v1/media/{id}                  an attachment's bytes (media_endpoint.cpp)
+//   GET  /api/v1/audit/verification|heads|log  for auditors and admins (audit_endpoints.cpp)
 //   GET  /, /desk/...                        the officers' desk, static files (desk_files.hpp)
 // `Authorization: Bearer <token>` only. Reads run on one read thread with its own SQLite
 // connection, reports on a thread of their own, changes in store-writer units; the io threads
@@ -20,6 +21,7 @@
 #include "gateway/http_service.hpp"
 #include "gateway/store_writer.hpp"
 #include "messages/api_tokens.hpp"
+#include "messages/audit_keys.hpp"
 #include "messages/broadcast_reader.hpp"
 #include "messages/case_reader.hpp"
 #include "messages/officer.hpp"
@@ -30,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -51,6 +54,8 @@ class officers_service final : public http_service {
                                                       std::string peer) override;
     // Serves the desk from this folder instead of the default one (desk_files.hpp).
     void serve_desk_from(const std::string& web_dir) { desk_ = desk_files_at(web_dir); }
+    // The deployment's audit keys, for the auditor's verification (none: it answers 503).
+    void use_audit_keys(messages::audit_keys keys) { audit_keys_ = std::move(keys); }
 
   private:
     // Runs work(reader) on the read thread; the caller resumes on its own executor. `work` is
@@ -104,6 +109,10 @@ class officers_service final : public http_service {
     // An attachment's bytes, for an officer who may read a case of its message (audited).
     boost::asio::awaitable<http_response> media(const http_request& req,
                                                 const messages::officer& o, std::string id);
+    // Audit endpoints (audit_endpoints.cpp); `what` after /api/v1/audit/.
+    boost::asio::awaitable<http_response> audit(const http_request& req,
+                                                const messages::officer& o, std::string what,
+                                                std::string query);
     // Broadcast endpoints (broadcast_endpoints.cpp); `path` after /api/v1/broadcasts.
     boost::asio::awaitable<http_response> broadcasts(const http_request& req,
                                                      const messages::officer& o,
@@ -116,6 +125,7 @@ class officers_service final : public http_service {
     std::string database_path_;
     failed_attempts failures_;
     desk_files desk_ = default_desk_files();
+    std::optional<messages::audit_keys> audit_keys_;
     std::unique_ptr<messages::case_reader> reader_;
     std::unique_ptr<messages::broadcast_reader> broadcast_reader_;
     boost::asio::thread_pool reports_{1};

@@ -227,6 +227,7 @@ int run_serve(const serve_options& options) {
     live_config::service_factory officers_for = [&](std::shared_ptr<const config_snapshot> snap) {
         auto service = bind_service<officers_service>(snap, writer, *tokens, server_cfg.database);
         if (!options.web_dir.empty()) service->serve_desk_from(options.web_dir);
+        service->use_audit_keys(audit_keys);
         return std::shared_ptr<http_service>(std::move(service));
     };
     // Failing to listen there leaves the public webhooks up: people must still be answered.

@@ -1,6 +1,7 @@
 // The desk's entry: language, who is signed in, and the views by address (#/inbox,
-// #/case/REF, #/reports). Without a token in sessionStorage only the sign-in view shows.
+// #/case/REF, #/reports, #/audit). Without a token in sessionStorage only the sign-in view shows.
 import { get_json, token } from './api.js';
+import { may_audit, render_audit } from './audit.js';
 import { el } from './dom.js';
 import { language, load_language, t } from './i18n.js';
 import { render_case } from './case_page.js';
@@ -21,6 +22,7 @@ function show_signed_in(officer) {
   sign_out.hidden = false;
   document.getElementById('nav-inbox').hidden = !me.scope.individual_cases;
   document.getElementById('nav-reports').hidden = !me.reports;
+  document.getElementById('nav-audit').hidden = !may_audit(me);
   who.textContent = `${me.name} · ${t(`role.${me.role}`)}`;
   who.dir = 'auto';
 }
@@ -56,6 +58,7 @@ async function route() {
       const [, name, argument] = location.hash.split('/');
       if (name === 'case' && argument) await render_case(view, me, decodeURIComponent(argument), route);
       else if (name === 'reports') await render_reports(view, me);
+      else if (name === 'audit') await render_audit(view, me);
       else await render_inbox(view, me);
     }
   } catch (e) {
