@@ -426,6 +426,15 @@ END;
 -- /metrics counts them without reading every message (the total comes from the unique index).
 CREATE INDEX inbound_messages_failed ON inbound_messages(channel_id) WHERE outcome = 'failed';
 )sql"},
+    migration{18, R"sql(
+-- Fewer index entries for every row the store writer queues and every status it moves: a
+-- provider's id is looked up only once it has one (queued rows all had ''), and the next due
+-- time is read per priority from outbox_claim, which orders the same rows by priority first.
+DROP INDEX outbox_provider;
+CREATE INDEX outbox_provider ON outbox(channel_id, provider_message_id)
+  WHERE provider_message_id <> '';
+DROP INDEX outbox_due;
+)sql"},
 };
 
 }  // namespace

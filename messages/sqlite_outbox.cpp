@@ -122,7 +122,7 @@ std::vector<outbound_message> sqlite_store::claim_due(std::string_view channel_i
                                                      outbound_priority least_urgent) {
     sqlite::write_scope tx{*db_};
     // INDEXED BY: walking (channel, status, priority, next_attempt_at) in order stops after
-    // `limit` rows; the planner would otherwise pick outbox_due and sort every due row first.
+    // `limit` rows; the planner would otherwise pick another index and sort every due row first.
     auto due = select_outbound(*db_,
                                "INDEXED BY outbox_claim WHERE channel_id = ?1 AND status = 'queued' "
                                "AND priority <= ?2 AND next_attempt_at <= ?3 AND " +
@@ -144,14 +144,22 @@ std::vector<outbound_message> sqlite_store::claim_due(std::string_view channel_i
 }
 
 std::optional<timestamp> sqlite_store::next_due(std::string_view channel_id) {
-    // ORDER BY + LIMIT walks the (channel, status, next_attempt_at) index and stops at the first
-    // row that is not waiting for an earlier one; MIN() would test every queued row.
-    query q = db_->prepare("SELECT next_attempt_at FROM outbox INDEXED BY outbox_due "
-                           "WHERE channel_id = ?1 AND status = 'queued' AND " +
-                               std::string(in_turn) + " ORDER BY next_attempt_at LIMIT 1",
-                           channel_id);
-    if (!q.step() || q.is_null(0)) return std::nullopt;
-    return from_unix_ms(q.int_at(0));
+    // Per priority, ORDER BY + LIMIT walks outbox_claim (channel, status, priority,
+    // next_attempt_at) and stops at the first row that is not waiting for an earlier one; MIN()
+    // would test every queued row. Four short walks instead of an index of its own that every
+    // queued row and status change would have to update.
+    std::optional<timestamp> earliest;
+    for (int priority = static_cast<int>(outbound_priority::safety);
+         priority <= static_cast<int>(outbound_priority::broadcast); ++priority) {
+        query q = db_->prepare("SELECT next_attempt_at FROM outbox INDEXED BY outbox_claim "
+                               "WHERE channel_id = ?1 AND status = 'queued' AND priority = ?2 AND " +
+                                   std::string(in_turn) + " ORDER BY next_attempt_at LIMIT 1",
+                               channel_id, priority);
+        if (!q.step() || q.is_null(0)) continue;
+        const auto due = from_unix_ms(q.int_at(0));
+        if (!earliest || due < *earliest) earliest = due;
+    }
+    return earliest;
 }
 
 void sqlite_store::record_send_result(std::int64_t outbound_id, const send_result& r,
@@ -238,7 +246,7 @@ bool sqlite_store::apply_delivery_status(std::string_view channel_id,
     {
         query q = db_->prepare(
             "SELECT id, status FROM outbox WHERE channel_id = ?1 AND provider_message_id = ?2 "
-            "ORDER BY id DESC LIMIT 1",
+            "AND provider_message_id <> '' ORDER BY id DESC LIMIT 1",
             channel_id, provider_message_id);
         if (!q.step()) return false;
         id = q.int_at(0);
@@ -277,7 +285,8 @@ std::optional<outbound_message> sqlite_store::reopen_refused_for_window(
         query q = outbound_id != 0
             ? db_->prepare("SELECT id FROM outbox WHERE id = ?1 AND " + std::string{refused}, outbound_id)
             : db_->prepare("SELECT id FROM outbox WHERE channel_id = ?1 AND provider_message_id = ?2 "
-                           "AND ?2 <> '' AND " + std::string{refused} + " ORDER BY id LIMIT 1",
+                           "AND provider_message_id <> '' AND " + std::string{refused} +
+                               " ORDER BY id LIMIT 1",
                            channel_id, provider_message_id);
         if (!q.step()) return std::nullopt;
         id = q.int_at(0);

@@ -52,3 +52,20 @@ TEST_CASE("the in-turn look-up of a contact's earlier messages uses the pending 
                         "AND (status = 'queued' OR status = 'sending' OR status = 'unknown') LIMIT 1");
     CHECK(p.find("outbox_pending_contact") != std::string::npos);
 }
+
+TEST_CASE("the next due time per priority and a provider's id are read from indexes, unsorted") {
+    temp_db file;
+    { sqlite_store created{file.path(), "key"}; }
+    raw_db db{file.path()};
+    const auto due = plan(db,
+                          "SELECT next_attempt_at FROM outbox INDEXED BY outbox_claim "
+                          "WHERE channel_id = 'sms' AND status = 'queued' AND priority = 1 "
+                          "ORDER BY next_attempt_at LIMIT 1");
+    CHECK(due.find("outbox_claim") != std::string::npos);
+    CHECK(due.find("TEMP B-TREE") == std::string::npos);
+    const auto callback = plan(db,
+                               "SELECT id, status FROM outbox WHERE channel_id = 'sms' AND "
+                               "provider_message_id = 'SM1' AND provider_message_id <> '' "
+                               "ORDER BY id DESC LIMIT 1");
+    CHECK(callback.find("outbox_provider") != std::string::npos);
+}
