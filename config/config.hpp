@@ -60,6 +60,9 @@ struct server_settings {
     std::size_t max_header_bytes = 8 * 1024;
     int read_timeout_seconds = 10;
     int idle_timeout_seconds = 60;  // keep-alive connections with no request are closed after this
+    // On SIGTERM/SIGINT: how long requests and sends in flight may take to finish before the
+    // process exits anyway (what is unfinished then was never acknowledged, or stays queued).
+    int shutdown_grace_seconds = 10;
     media_settings media;
 };
 

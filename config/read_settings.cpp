@@ -294,6 +294,7 @@ void read_server(const json& value, reading& r, config& out) {
     o.read_size("max_header_bytes", s.max_header_bytes, 1024, 65536, presence::optional);
     o.read_int("read_timeout_seconds", s.read_timeout_seconds, 1, 300, presence::optional);
     o.read_int("idle_timeout_seconds", s.idle_timeout_seconds, 1, 3600, presence::optional);
+    o.read_int("shutdown_grace_seconds", s.shutdown_grace_seconds, 1, 600, presence::optional);
     if (const json* media = o.find("media")) {
         object_reader m(*media, o.path_of("media"), r);
         m.read_bool("fetch", s.media.fetch, presence::optional);

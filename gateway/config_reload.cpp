@@ -95,8 +95,11 @@ reload_outcome prepare_reload(const std::string& path, const config_snapshot& ru
     if (!file.loaded.value) return out;
     auto next = std::move(*file.loaded.value);
     out.needs_restart = restart_only_changes(*running.cfg, next);
-    // What listens, where the data is and which keys sign stay as they are until a restart.
+    // What listens, where the data is and which keys sign stay as they are until a restart;
+    // the grace period applies to the next shutdown.
+    const int grace = next.server.shutdown_grace_seconds;
     next.server = running.cfg->server;
+    next.server.shutdown_grace_seconds = grace;
     next.officers.listen = running.cfg->officers.listen;
     auto snap = first_snapshot(std::move(next), std::move(file.digest), lookup);
     for (const auto& rt : snap->channels) {

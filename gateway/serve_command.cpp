@@ -44,7 +44,6 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-constexpr auto shutdown_grace = std::chrono::seconds(10);
 
 tcp::endpoint parse_listen(const std::string& listen) {
     auto colon = listen.rfind(':');
@@ -112,21 +111,27 @@ void on_hangup(net::signal_set& hangups, live_config& live) {
     });
 }
 
-// Waits for requests in flight to finish (or the grace period), then stops the io_context.
-net::awaitable<void> drain_then_stop(net::io_context& io, http_server& server, dispatcher& sender,
-                                     media_fetcher& fetcher) {
+// Waits for requests in flight (on both listeners) to finish, or the grace period
+// (server.shutdown_grace_seconds), then stops the io_context. A request cut off then was never
+// answered 2xx, so its provider retries it; a send cut off is recovered at the next start.
+net::awaitable<void> drain_then_stop(net::io_context& io, http_server& server, http_server* officers,
+                                     dispatcher& sender, media_fetcher& fetcher, std::chrono::seconds grace) {
     server.stop_accepting();
+    if (officers) officers->stop_accepting();
     sender.stop();
     fetcher.stop();
-    const auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
+    auto requests = [&] { return server.active_requests() + (officers ? officers->active_requests() : 0); };
+    log_event(log_level::info, "shutdown.draining",
+              {{"grace_seconds", grace.count()}, {"requests", requests()}, {"sends", sender.sends_in_flight()}});
+    const auto deadline = std::chrono::steady_clock::now() + grace;
     net::steady_timer timer(io);
     // Sends in flight finish too: killed mid-send they would wait out the reconcile time.
-    while ((server.active_requests() > 0 || sender.sends_in_flight() > 0) &&
-           std::chrono::steady_clock::now() < deadline) {
+    while ((requests() > 0 || sender.sends_in_flight() > 0) && std::chrono::steady_clock::now() < deadline) {
         timer.expires_after(std::chrono::milliseconds(20));
         co_await timer.async_wait(net::use_awaitable);
     }
-    log_event(log_level::info, "shutdown", {{"unfinished_requests", server.active_requests()}});
+    log_event(log_level::info, "shutdown",
+              {{"unfinished_requests", requests()}, {"unfinished_sends", sender.sends_in_flight()}});
     io.stop();
 }
 
@@ -256,8 +261,9 @@ int run_serve(const serve_options& options) {
     net::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
         hangups.cancel();  // no reload while draining
-        if (!ec && officers_server) officers_server->stop_accepting();
-        if (!ec) net::co_spawn(io, drain_then_stop(io, server, sender, fetcher), net::detached);
+        if (ec) return;
+        const std::chrono::seconds grace(live.current()->cfg->server.shutdown_grace_seconds);
+        net::co_spawn(io, drain_then_stop(io, server, officers_server.get(), sender, fetcher, grace), net::detached);
     });
     server.start();
     sender.start();

@@ -110,6 +110,25 @@ TEST_CASE("restart-only settings are reported and keep their running values") {
     }
 }
 
+TEST_CASE("the shutdown grace period changes with a reload; out of range it is refused at its path") {
+    const auto running = running_example();
+    CHECK(running->cfg->server.shutdown_grace_seconds == 10);
+    config_file_on_disk disk;
+    auto j = example_json();
+    j["server"]["shutdown_grace_seconds"] = 25;
+    disk.write(j.dump());
+    auto outcome = gateway::prepare_reload(disk.file.string(), *running, lookup);
+    REQUIRE(outcome.snapshot);
+    CHECK(outcome.needs_restart.empty());
+    CHECK(outcome.snapshot->cfg->server.shutdown_grace_seconds == 25);
+    j["server"]["shutdown_grace_seconds"] = 0;
+    disk.write(j.dump());
+    outcome = gateway::prepare_reload(disk.file.string(), *running, lookup);
+    REQUIRE_FALSE(outcome.snapshot);
+    REQUIRE(outcome.errors.size() == 1);
+    CHECK(outcome.errors.front().path == "/server/shutdown_grace_seconds");
+}
+
 TEST_CASE("channels added, changed and removed are named; unchanged ones are not") {
     const auto running = running_example();
     struct row {
