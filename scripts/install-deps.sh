@@ -9,7 +9,8 @@ PKGS=(cmake make g++ pkg-config ca-certificates openssl curl sqlite3
       libjs-chart.js)  # the officers' desk serves Debian's Chart.js (/usr/share/javascript/chart.js)
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev tmux procps iproute2 kannel kannel-extras
-        chromium)  # tests/browser drives Debian's Chromium through playwright-core
+        chromium  # tests/browser drives Debian's Chromium through playwright-core
+        nginx systemd)  # deploy.test.js: nginx -t and a real proxy; systemd-analyze verify (no systemd running)
 fi
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
