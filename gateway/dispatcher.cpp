@@ -373,6 +373,7 @@ void dispatcher::state::reload(std::vector<channel_runtime> channels, std::share
     auto changes = reload_lanes(lanes, std::move(channels), settings.workers_per_channel,
                                 settings.max_workers_per_channel);
     for (const auto& id : changes.lifted_pauses) {
+        process_metrics().set_paused(id, {});  // GET /metrics, alerts
         writer.submit([id](messages::store& s) { s.release_held(id, held_reason, messages::system_now()); },
                       [](std::exception_ptr) {});
         log_event(log_level::info, "channel.resumed", {{"channel", id}, {"reason", "new credentials (reload)"}});

@@ -1,6 +1,6 @@
 // The operations picture from SQLite: a handful of GROUP BY queries in one read transaction.
-// Each is served by an index (outbox_claim covers channel and status; dead letters and held rows
-// have partial or leading indexes); only the inbound count scans its table's channel index.
+// Each is served by an index (inbound counts by the unique index and a partial one of failures,
+// outbox_claim covers channel and status; dead letters and held rows have indexes of their own).
 #include "messages/ops_reader.hpp"
 
 #include "messages/sqlite_connection.hpp"
@@ -77,9 +77,19 @@ ops_picture ops_reader::read(timestamp now, timestamp quarantine_since) {
     read_transaction transaction(*db_);
     const auto now_ms = to_unix_ms(now);
     {
-        auto q = db_->prepare("SELECT channel_id, outcome, COUNT(*) FROM inbound_messages "
-                              "GROUP BY channel_id, outcome");
-        while (q.step()) p.inbound.push_back({q.text_at(0), plain_status(q.text_at(1)), q.int_at(2)});
+        // From indexes only: the total per channel from the unique (channel, provider id) index,
+        // the failed ones from their partial index (migration 17); handled is the rest.
+        std::map<std::string, std::int64_t> failed;
+        auto f = db_->prepare("SELECT channel_id, COUNT(*) FROM inbound_messages "
+                              "WHERE outcome = 'failed' GROUP BY channel_id");
+        while (f.step()) failed[f.text_at(0)] = f.int_at(1);
+        auto q = db_->prepare("SELECT channel_id, COUNT(*) FROM inbound_messages GROUP BY channel_id");
+        while (q.step()) {
+            const auto id = q.text_at(0);
+            const auto n = failed.count(id) ? failed[id] : 0;
+            if (n > 0) p.inbound.push_back({id, "failed", n});
+            if (q.int_at(1) > n) p.inbound.push_back({id, "handled", q.int_at(1) - n});
+        }
     }
     {
         auto q = db_->prepare("SELECT channel_id, status, COUNT(*) FROM outbox "
@@ -88,21 +98,27 @@ ops_picture ops_reader::read(timestamp now, timestamp quarantine_since) {
         while (q.step()) merged[{q.text_at(0), plain_status(q.text_at(1))}] += q.int_at(2);
         for (auto& [key, n] : merged) p.outbound.push_back({key.first, key.second, n});
     }
-    {
-        auto q = db_->prepare("SELECT channel_id, error_code, COUNT(*) FROM outbox "
-                              "WHERE status IN ('failed', 'undelivered') "
-                              "GROUP BY channel_id, error_code");
-        std::map<std::pair<std::string, std::string>, std::int64_t> merged;
-        while (q.step()) merged[{q.text_at(0), publishable_code(q.text_at(1))}] += q.int_at(2);
-        for (auto& [key, n] : merged) p.failed_by_code.push_back({key.first, key.second, n});
+    // The outbox's channels came with the counts above (a covering index scan); each channel is
+    // then looked up by seeks on outbox_due (channel, status), never by a scan of the outbox.
+    std::vector<std::string> outbox_channels;
+    for (const auto& o : p.outbound)
+        if (outbox_channels.empty() || outbox_channels.back() != o.channel_id) outbox_channels.push_back(o.channel_id);
+    for (const auto& id : outbox_channels) {
+        auto q = db_->prepare("SELECT error_code, COUNT(*) FROM outbox WHERE channel_id = ?1 "
+                              "AND (status = 'failed' OR status = 'undelivered') GROUP BY error_code",
+                              id);
+        std::map<std::string, std::int64_t> merged;
+        while (q.step()) merged[publishable_code(q.text_at(0))] += q.int_at(1);
+        for (auto& [code, n] : merged) p.failed_by_code.push_back({id, code, n});
     }
-    {
-        auto q = db_->prepare("SELECT channel_id, priority, COUNT(*), MIN(created_at) FROM outbox "
-                              "WHERE status IN ('queued', 'sending', 'unknown') "
-                              "GROUP BY channel_id, priority ORDER BY channel_id, priority");
+    for (const auto& id : outbox_channels) {
+        auto q = db_->prepare("SELECT priority, COUNT(*), MIN(created_at) FROM outbox "
+                              "WHERE channel_id = ?1 AND (status = 'queued' OR status = 'sending' "
+                              "OR status = 'unknown') GROUP BY priority ORDER BY priority",
+                              id);
         while (q.step())
-            p.pending.push_back({q.text_at(0), priority_name(q.int_at(1)), q.int_at(2),
-                                 std::max<std::int64_t>(0, now_ms - q.int_at(3))});
+            p.pending.push_back({id, priority_name(q.int_at(0)), q.int_at(1),
+                                 std::max<std::int64_t>(0, now_ms - q.int_at(2))});
     }
     std::map<std::string, ops_channel> channels;
     auto channel = [&channels](const std::string& id) -> ops_channel& {
@@ -115,11 +131,12 @@ ops_picture ops_reader::read(timestamp now, timestamp quarantine_since) {
                               "AND status = 'failed' GROUP BY channel_id");
         while (q.step()) channel(q.text_at(0)).dead_letters = q.int_at(1);
     }
-    {
+    for (const auto& id : outbox_channels) {
         // Held rows are queued with the pause's error code (gateway/dispatcher.hpp).
-        auto q = db_->prepare("SELECT channel_id, COUNT(*) FROM outbox WHERE status = 'queued' "
-                              "AND error_code = 'channel_paused' GROUP BY channel_id");
-        while (q.step()) channel(q.text_at(0)).held_for_pause = q.int_at(1);
+        auto q = db_->prepare("SELECT COUNT(*) FROM outbox WHERE channel_id = ?1 AND status = 'queued' "
+                              "AND error_code = 'channel_paused'",
+                              id);
+        if (q.step() && q.int_at(0) > 0) channel(id).held_for_pause = q.int_at(0);
     }
     {
         auto q = db_->prepare("SELECT channel_id, COUNT(*), SUM(received_at >= ?1) FROM quarantine "
