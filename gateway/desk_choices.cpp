@@ -17,7 +17,7 @@ nlohmann::json named(const Items& items) {
 nlohmann::json desk_choices(const config::config& cfg) {
     nlohmann::json categories = nlohmann::json::array();
     for (const auto& c : cfg.categories)
-        categories.push_back({{"id", c.id}, {"type", c.type}, {"name", c.name}});
+        categories.push_back({{"id", c.id}, {"type", c.type}, {"name", c.name}, {"codes", named(c.codes)}});
     nlohmann::json languages = nlohmann::json::array();
     for (const auto& l : cfg.languages)
         languages.push_back({{"id", l.code}, {"name", {{l.code, l.name}}}});

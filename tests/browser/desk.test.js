@@ -269,3 +269,87 @@ test('the inbox in Spanish, on a desktop and a phone', async () => {
   assert_clean(page);
   await page.close_all();
 });
+
+test('every status the workflow has, and the feedback codes of the case\'s category, are set from the case page', async () => {
+  const ref = w.more_cases[1].reference;
+  const page = await open_desk();
+  await sign_in(page, w.tokens.officer);
+  await page.goto(`${w.gw.officers_url}/desk/#/case/${ref}`);
+  await page.waitForSelector(`#case[data-reference="${ref}"] #set-status`);
+  assert.deepEqual(await page.$$eval('#set-status option', (os) => os.map((o) => o.value)),
+    ['new', 'acknowledged', 'in_progress', 'referred', 'responded', 'closed', 'reopened']);
+  await page.selectOption('#set-status', 'in_progress');
+  await page.click('#act-status');
+  await page.waitForSelector('#action-outcome:not([hidden]):has-text("Done")');
+  assert.match(await page.textContent('.facts'), /In progress/);
+  const codes = await page.$$eval('#codes input', (boxes) => boxes.map((b) => b.value));
+  assert.ok(codes.length >= 2, `the category's codes offered: ${codes}`);
+  await page.check(`#codes input[value="${codes[1]}"]`);
+  await page.click('#act-codes');
+  await page.waitForSelector('#action-outcome:not([hidden]):has-text("Done")');
+  assert.equal(await page.isChecked(`#codes input[value="${codes[1]}"]`), true, 'drawn again with the code');
+  for (const [to, shown] of [['closed', /Closed/], ['reopened', /Reopened/]]) {
+    await page.selectOption('#set-status', to);
+    await page.click('#act-status');
+    await page.waitForSelector(`#action-outcome:not([hidden]):has-text("Done")`);
+    assert.match(await page.textContent('.facts'), shown);
+  }
+  const row = w.gw.db.one(`select status, codes from cases where reference = ${h.sql_string(ref)}`);
+  assert.deepEqual([row.status, row.codes], ['reopened', codes[1]]);
+  assert.deepEqual(w.gw.db.query(`select to_status from case_events where action = 'status' and case_id =
+    (select id from cases where reference = ${h.sql_string(ref)}) order by id`).map((e) => e.to_status),
+  ['in_progress', 'closed', 'reopened']);
+  assert_clean(page);
+  await page.close_all();
+});
+
+test('the inbox refreshes itself: a new complaint appears, the filters and the scroll stay', async () => {
+  const page = await open_desk(PHONE);
+  await page.evaluate(() => sessionStorage.setItem('cwc.desk.refresh_ms', '700'));
+  await sign_in(page, w.tokens.officer);
+  await page.selectOption('#filter-status', 'new');
+  await page.waitForFunction(() => [...document.querySelectorAll('#cases .status')].every((s) => s.className.includes('status-new')));
+  const before = await listed_references(page);
+  await page.evaluate(() => window.scrollTo(0, 400));
+  const y = await page.evaluate(() => window.scrollY);
+  assert.ok(y > 0, 'the phone\'s list scrolls');
+  const filed = await w.file_complaint(`Nadie contesta el teléfono de la oficina (${process.pid})`);
+  await page.waitForSelector(`.case-row[data-reference="${filed.reference}"]`, { timeout: 10000 });
+  assert.equal(await page.inputValue('#filter-status'), 'new', 'the filter kept');
+  assert.equal(await page.evaluate(() => window.scrollY), y, 'the scroll kept');
+  const after_refresh = await listed_references(page);
+  assert.deepEqual(after_refresh.filter((r) => r !== filed.reference), before, 'the same cases besides the new one');
+  assert_clean(page);
+  await page.close_all();
+});
+
+test('Arabic on the case page runs right to left and keeps the layout, on a phone too', async () => {
+  const ref = w.cases.arabic.reference;  // flagged sensitive above: the focal point's now
+  const page = await open_desk();
+  await sign_in(page, w.tokens.focal);
+  await page.goto(`${w.gw.officers_url}/desk/#/case/${ref}`);
+  await page.waitForSelector(`#case[data-reference="${ref}"] #conversation`);
+  for (const viewport of [{ width: 1280, height: 860 }, PHONE]) {
+    await page.setViewportSize(viewport);
+    const shown = await page.evaluate((text) => {
+      const nodes = [...document.querySelectorAll('#case .lead, #conversation .message.in .text')]
+        .filter((n) => n.textContent === text);
+      return nodes.map((n) => {
+        const box = n.getBoundingClientRect();
+        const card = n.closest('.card, article').getBoundingClientRect();
+        return { dir: getComputedStyle(n).direction, align: getComputedStyle(n).textAlign, inside: box.left >= card.left - 1 &&
+          box.right <= card.right + 1, width: box.width };
+      });
+    }, texts.arabic);
+    assert.ok(shown.length >= 2, 'the description and the message');
+    for (const s of shown) {
+      assert.equal(s.dir, 'rtl', 'computed direction rtl');
+      assert.ok(s.inside && s.width > 0, `inside its card at ${viewport.width}px`);
+    }
+    assert.equal(await page.getAttribute('html', 'dir'), 'ltr', 'the desk itself stays left to right');
+    await assert_fits(page);
+  }
+  await shot(page, 'case-arabic-phone');
+  assert_clean(page);
+  await page.close_all();
+});

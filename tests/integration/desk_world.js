@@ -98,6 +98,8 @@ async function start_world(tag, { more = 0 } = {}) {
   w.tokens.other_officer = await token('Pedro Unión', 'aap_officer', 'union_venezolana');
   w.tokens.auditor = await token('Rosa Auditora', 'auditor', 'red_cbo');
   w.tokens.broadcaster = await token('Juan Difusión', 'cbo_broadcaster', 'red_cbo');
+  // A complaint filed later, during a story (the inbox's own refresh shows it).
+  w.file_complaint = (description) => file_case(new_person(), 'complaint', 'documentation', description);
   w.voice = voice;
   w.png = png;
   w.close = async () => {

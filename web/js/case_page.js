@@ -4,6 +4,7 @@
 import { get_blob, get_json, post_json } from './api.js';
 import { clear, el, person_text, when } from './dom.js';
 import { choice_name, label, language, name_of, t } from './i18n.js';
+import { statuses } from './inbox.js';
 
 const blob_urls = [];
 let done_once = false;  // the page drawn again after a change says it was done
@@ -84,6 +85,11 @@ function action_forms(c, me, act) {
   services_of();
   const share = el('input', { id: 'refer-share', type: 'checkbox' });
   const consent = el('input', { id: 'refer-consent', type: 'checkbox' });
+  const status = el('select', { id: 'set-status' },
+    statuses.map((s) => el('option', { value: s, selected: s === c.status, text: label('status', s) })));
+  const category = (choices.categories || []).find((x) => x.id === c.category);
+  const codes = (category?.codes || []).map((code) => el('input', { type: 'checkbox', name: 'code', value: code.id,
+    'data-code': code.id, checked: (c.codes || []).includes(code.id) }));
   const with_note = (body) => (note.value.trim() ? { ...body, note: note.value.trim() } : body);
   const button = (id, text, change, body) => el('button', { id, type: 'button', text,
     onclick: () => act(change, with_note(body())) });
@@ -94,6 +100,13 @@ function action_forms(c, me, act) {
       button('act-close', t('action.close'), 'status', () => ({ status: 'closed' })),
       c.sensitive ? button('act-unflag', t('action.unflag'), 'unflag', () => ({}))
         : button('act-flag', t('action.flag'), 'flag', () => ({}))),
+    el('label', { for: 'set-status', text: t('field.status') }),
+    el('div', { className: 'row' }, status, button('act-status', t('action.status'), 'status', () => ({ status: status.value }))),
+    codes.length > 0 && el('fieldset', { id: 'codes' },
+      el('legend', { text: t('case.codes') }),
+      codes.map((box) => el('label', { className: 'check' }, box,
+        el('span', { text: name_of(category.codes.find((x) => x.id === box.value)) }))),
+      button('act-codes', t('action.codes'), 'codes', () => ({ codes: codes.filter((b) => b.checked).map((b) => b.value) }))),
     el('label', { for: 'action-note', text: t('case.note') }), note,
     el('label', { for: 'answer-text', text: t('case.answer') }), answer,
     button('act-respond', t('action.respond'), 'respond', () => ({ text: answer.value })),

@@ -5,7 +5,7 @@ import { get_json, query_string } from './api.js';
 import { clear, el, person_text, when } from './dom.js';
 import { choice_name, label, language, name_of, t } from './i18n.js';
 
-const statuses = ['new', 'acknowledged', 'in_progress', 'referred', 'responded', 'closed', 'reopened'];
+export const statuses = ['new', 'acknowledged', 'in_progress', 'referred', 'responded', 'closed', 'reopened'];
 const filters = { type: '', category: '', status: '', region: '', language: '', overdue: '', sensitive: '' };
 
 // items: [{id, name}] of the configuration.
@@ -91,4 +91,28 @@ export async function render_inbox(main, me) {
   more.addEventListener('click', () => load(true));
   draw_filters();
   await load(false);
+
+  // New cases appear by themselves: the list is fetched again every refresh_ms with the same
+  // filters and as many rows as are shown, the reader's scroll kept (the filters themselves are
+  // not redrawn: a select being opened stays open); not while the tab is hidden, never after the
+  // view was left.
+  const refresh_ms = Number(sessionStorage.getItem('cwc.desk.refresh_ms')) || 20000;
+  const timer = setInterval(async () => {
+    if (!section.isConnected) { clearInterval(timer); return; }
+    if (document.hidden) return;
+    const shown = Math.max(list.children.length, 50);
+    const x = window.scrollX;
+    const y = window.scrollY;
+    try {
+      const page = await get_json(`/api/v1/cases${query_string({ ...filters, limit: Math.min(shown, 200) })}`);
+      if (!section.isConnected) return;
+      list.replaceChildren(...page.cases.map((c) => case_row(c, choices)));
+      next_before = page.next_before;
+      more.hidden = next_before === null;
+      if (list.children.length === 0) note.textContent = t('inbox.empty');
+      else if (note.textContent === t('inbox.empty')) note.textContent = '';
+      section.dataset.refreshed = String(Number(section.dataset.refreshed || 0) + 1);
+      window.scrollTo(x, y);
+    } catch { /* the next round tries again; a 401 signs out through api.js */ }
+  }, refresh_ms);
 }
