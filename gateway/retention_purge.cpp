@@ -6,6 +6,8 @@
 #include "gateway/erasure_request.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -50,7 +52,21 @@ purge_totals purge_all(messages::store& s, const config::config& cfg, const std:
     return t;
 }
 
+boost::asio::awaitable<void> run_checkpoint_retries(store_writer& writer,
+                                                    std::chrono::milliseconds every) {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    for (;;) {
+        timer.expires_after(every);
+        auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec) co_return;
+        co_await writer.run([](messages::store& s) { s.erasure().retry_checkpoint_now(); });
+    }
+}
+
 boost::asio::awaitable<void> run_retention_purge(store_writer& writer, const config::config& cfg) {
+    boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
+                          run_checkpoint_retries(writer, checkpoint_retry_interval),
+                          boost::asio::detached);
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
     for (;;) {
         const auto now = messages::system_now();

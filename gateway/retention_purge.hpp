@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstddef>
 
 namespace cwc::gateway {
@@ -41,6 +42,16 @@ purge_totals purge_all(messages::store& s, const config::config& cfg, const std:
                        messages::timestamp now);
 
 // At start and then once a day until the io_context stops: the purge in units of purge_batch.
+// It also starts run_checkpoint_retries (every checkpoint_retry_interval).
 boost::asio::awaitable<void> run_retention_purge(store_writer& writer, const config::config& cfg);
+
+// How often a WAL checkpoint that a reader held back (an erasure's, a purge's) is tried again.
+inline constexpr std::chrono::seconds checkpoint_retry_interval{10};
+
+// Every `every`, an empty writer unit that asks for the pending checkpoint to be retried after
+// its commit (nothing is written): the erased bytes leave the WAL soon after the reader that
+// held them ends, not only at the next message.
+boost::asio::awaitable<void> run_checkpoint_retries(store_writer& writer,
+                                                    std::chrono::milliseconds every);
 
 }  // namespace cwc::gateway

@@ -37,6 +37,23 @@ window_event close_for(messages::store& s, const window_rules& w, const outbound
                        std::optional<timestamp> last_inbound, timestamp now, bool refused) {
     const auto& channel = *w.channel;
     window_event e{m.id, window_action::send, channel.id, {}, 0, refused};
+    // The erasure's confirmation (or a row of a person already erased): a template or a hold
+    // would keep the number waiting for a reply that can never come from this contact.
+    if (const bool erased = m.to.starts_with("erased:");
+        erased || s.erasure().erases_after_send(m.id)) {
+        if (!erased && is_phone_number(m.to) && !channel.fallback_channel.empty()) {
+            s.reroute(m.id, channel.fallback_channel, now);
+            e.action = window_action::reroute;
+            e.rerouted_to = channel.fallback_channel;
+            audit(s, now, "outbound.rerouted", m.id,
+                  {{"from", channel.id}, {"to", channel.fallback_channel}, {"reason", "whatsapp_window_closed"}});
+        } else {
+            s.record_send_result(m.id, failed_with(std::string{window_erased_error}), now);
+            e.action = window_action::fail;
+            e.erasing = true;
+        }
+        return e;
+    }
     const auto contact = s.find_contact(m.contact_id);
     const auto* tmpl = w.template_for(contact ? std::string_view{contact->language} : std::string_view{});
     window_facts f;
@@ -169,7 +186,10 @@ void log_window_events(const std::vector<window_event>& events) {
         if (e.action == window_action::template_and_hold) fields["template_outbound"] = e.template_id;
         if (e.action == window_action::hold)
             fields["effect"] = "delivered when the person writes on this channel again";
-        if (e.action == window_action::fail) {
+        if (e.action == window_action::fail && e.erasing) {
+            fields["error_code"] = window_erased_error;
+            fields["effect"] = "the erased person's last message was not sent (window closed)";
+        } else if (e.action == window_action::fail) {
             level = log_level::error;
             fields["error_code"] = window_no_template_error;
             fields["alert"] = "WhatsApp's window is closed and the channel has neither a "

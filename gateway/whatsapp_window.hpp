@@ -20,6 +20,8 @@ namespace cwc::gateway {
 // The error code a held message carries, and the one of a message nothing could carry.
 inline constexpr std::string_view window_held_reason = "window_closed";
 inline constexpr std::string_view window_no_template_error = "window_closed_no_template";
+// A closed window met the erasure's confirmation or an erased person's row: failed, never held.
+inline constexpr std::string_view window_erased_error = "window_closed_erased";
 
 enum class window_action {
     send,               // the window is open, or the message is the template itself
@@ -66,6 +68,7 @@ struct window_event {
     std::string rerouted_to;         // reroute
     std::int64_t template_id = 0;    // template_and_hold: the template's outbox row
     bool refused_by_provider = false;  // 131047 / 63016 rather than our own check
+    bool erasing = false;  // fail: the person's erasure, never held or templated (their number)
 };
 
 // Rows just claimed (status sending) on a WhatsApp channel: those whose window is closed are

@@ -70,6 +70,8 @@ class erasure_book {
     // The outbox row (the erasure's confirmation) keeps its address until its send is final;
     // then the row loses address and text and the WAL is checkpointed after that commit.
     virtual void erase_after_send(std::int64_t outbound_id) = 0;
+    // Whether the row is such a confirmation still waiting for its final send.
+    virtual bool erases_after_send(std::int64_t outbound_id) = 0;
 
     // --- erasures held while a sensitive case of the person is open
     virtual void hold(std::int64_t contact_id, timestamp now) = 0;  // a repeat keeps the first
@@ -90,6 +92,10 @@ class erasure_book {
     // commit of a unit that erased, the WAL is checkpointed with TRUNCATE (asked here, done by
     // the store's commit once no reader holds it back; retried at the next commit otherwise).
     virtual void request_checkpoint() = 0;
+    // A checkpoint a reader held back is tried again right after this unit's commit, however
+    // recent the last try (the periodic retry, gateway/retention_purge.hpp, calls it so the bytes
+    // leave the WAL once the reader is gone, with no new write). True when one is pending.
+    virtual bool retry_checkpoint_now() = 0;
 };
 
 }  // namespace cwc::messages

@@ -214,6 +214,12 @@ void sqlite_erasure_book::erase_after_send(std::int64_t outbound_id) {
     ++awaiting_send_;
 }
 
+bool sqlite_erasure_book::erases_after_send(std::int64_t outbound_id) {
+    if (awaiting_send_ == 0) return false;  // none at the last look (the usual case): no query
+    query q = db_.prepare("SELECT erase_after_send FROM outbox WHERE id = ?1", outbound_id);
+    return q.step() && q.int_at(0) != 0;
+}
+
 void sqlite_erasure_book::hold(std::int64_t contact_id, timestamp now) {
     db_.prepare("INSERT OR IGNORE INTO held_erasures (contact_id, requested_at) VALUES (?1, ?2)",
                 contact_id, to_unix_ms(now))

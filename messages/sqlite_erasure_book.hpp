@@ -24,6 +24,7 @@ class sqlite_erasure_book final : public erasure_book {
     erasure_counts erase_contact(std::int64_t contact_id, std::string_view actor,
                                  std::string_view reason, timestamp now) override;
     void erase_after_send(std::int64_t outbound_id) override;
+    bool erases_after_send(std::int64_t outbound_id) override;
     void hold(std::int64_t contact_id, timestamp now) override;
     bool is_held(std::int64_t contact_id) override;
     void release(std::int64_t contact_id) override;
@@ -31,6 +32,10 @@ class sqlite_erasure_book final : public erasure_book {
     erasure_counts purge_expired(const config::retention_settings& retention, timestamp now,
                                  std::size_t limit) override;
     void request_checkpoint() override { checkpoint_wanted_ = true; }
+    bool retry_checkpoint_now() override {
+        if (checkpoint_wanted_) next_checkpoint_try_ = {};
+        return checkpoint_wanted_;
+    }
 
     // Whether (channel, provider id) belongs to an erased message whose tombstone the purge has
     // not dropped yet (a week). Free while no tombstone exists (the usual case): inbound_exists

@@ -121,14 +121,19 @@ erasure_counts sqlite_erasure_book::purge_expired(const config::retention_settin
     }
     n.cases = cases.size();
 
-    // People with nothing unexpired left: no message since the period began, no subscription,
-    // nothing waiting to be sent to them, and every case closed and past its type's period.
-    // Never-written contacts (focal points the gateway alerts) are staff, not purged.
+    // People with nothing unexpired left: no message since the period began, no subscription
+    // and no consent change since then, nothing waiting to be sent to them, and every case
+    // closed and past its type's period. People who never wrote count too when the consent log
+    // or a broadcast shows them (subscribed by an import, a provider's STOP, broadcasts only);
+    // other never-written contacts are staff (focal points the gateway alerts), not purged.
     if (retention.messages_days > 0) {
         const std::int64_t cutoff = at - retention.messages_days * ms_per_day;
         const auto people = ids_of(db_.prepare(
             "SELECT c.id FROM contacts c WHERE c.address NOT LIKE 'erased:%' "
-            "AND c.last_inbound_at > 0 AND c.last_inbound_at < ?1 "
+            "AND ((c.last_inbound_at > 0 AND c.last_inbound_at < ?1) OR (c.last_inbound_at = 0 "
+            "AND c.created_at < ?1 AND (EXISTS (SELECT 1 FROM consent_log l WHERE l.contact_id = c.id) "
+            "OR EXISTS (SELECT 1 FROM outbox b WHERE b.contact_id = c.id AND b.broadcast_id > 0)))) "
+            "AND NOT EXISTS (SELECT 1 FROM consent_log l WHERE l.contact_id = c.id AND l.at >= ?1) "
             "AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.contact_id = c.id) "
             "AND NOT EXISTS (SELECT 1 FROM held_erasures h WHERE h.contact_id = c.id) "
             "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.contact_id = c.id AND (o.created_at >= ?1 "

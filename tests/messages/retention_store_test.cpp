@@ -146,3 +146,55 @@ TEST_CASE("retention: 0 days keeps everything") {
     CHECK(s.find_contact(f.contact_id)->address == "+51900000001");
     CHECK(s.load_case(f.reference)->description == "descripcion vieja del caso");
 }
+
+TEST_CASE("retention: people who never wrote are anonymised once nothing of theirs is unexpired; staff stay") {
+    temp_db file;
+    sqlite_store s{file.path(), "key"};
+    const timestamp now = erasure_t0 + days(1000);
+    const timestamp old = now - days(800);
+    const auto consent = [&](std::int64_t id, consent_action action, timestamp at) {
+        s.broadcasts().apply_consent(id, "sms", {action, "health_brigades", "", "import"}, at);
+    };
+    const auto to = [&](std::int64_t id, const std::string& address, std::int64_t broadcast, timestamp at) {
+        outbound_message m;
+        m.contact_id = id;
+        m.channel_id = "sms";
+        m.to = address;
+        m.text = "Brigada de salud el sábado";
+        m.broadcast_id = broadcast;
+        m.priority = broadcast > 0 ? outbound_priority::broadcast : outbound_priority::safety;
+        m.created_at = at;
+        m.next_attempt_at = at;
+        sent(s, s.enqueue(m), at);
+    };
+    s.begin();
+    // Imported, then left the list long ago; received one broadcast before that.
+    const auto imported = s.find_or_create_contact("+51900000011", old);
+    consent(imported.id, consent_action::subscribed, old);
+    to(imported.id, imported.address, 7, old);
+    consent(imported.id, consent_action::unsubscribed, old + days(1));
+    // Only ever received a broadcast (no consent line of their own here).
+    const auto reached = s.find_or_create_contact("+51900000012", old);
+    to(reached.id, reached.address, 7, old);
+    // Imported and still subscribed: their consent is unexpired.
+    const auto subscribed = s.find_or_create_contact("+51900000013", old);
+    consent(subscribed.id, consent_action::subscribed, old);
+    // Left the list recently: the consent change is within the period.
+    const auto left_lately = s.find_or_create_contact("+51900000014", old);
+    consent(left_lately.id, consent_action::subscribed, old);
+    consent(left_lately.id, consent_action::unsubscribed, now - days(30));
+    // A focal point the gateway alerted long ago: staff, never written, no consent line.
+    const auto staff = s.find_or_create_contact("+51900000015", old);
+    to(staff.id, staff.address, 0, old);
+    const auto n = s.erasure().purge_expired(year_and_two(), now, 100);
+    s.commit();
+
+    CHECK(n.contacts == 2);
+    CHECK(s.find_contact(imported.id)->address == "erased:" + std::to_string(imported.id));
+    CHECK(s.find_contact(reached.id)->address == "erased:" + std::to_string(reached.id));
+    CHECK(s.find_contact(subscribed.id)->address == "+51900000013");
+    CHECK(s.find_contact(left_lately.id)->address == "+51900000014");
+    CHECK(s.find_contact(staff.id)->address == "+51900000015");
+    CHECK(s.find_contact(imported.id)->pseudonym == imported.pseudonym);  // aggregates still count them
+    CHECK(found_on_disk(file.path(), {"+51900000011", "51900000011", "+51900000012", "51900000012"}) == "");
+}
