@@ -5,6 +5,8 @@
 
 #include "messages/store.hpp"
 
+#include <pthread.h>
+
 namespace cwc::messages::sqlite {
 
 wal_checkpointer::wal_checkpointer(sqlite3* writer, const std::string& path,
@@ -62,6 +64,7 @@ int wal_checkpointer::after_commit(void* self, sqlite3* db, const char* schema, 
 }
 
 void wal_checkpointer::run() {
+    pthread_setname_np(pthread_self(), "store-checkpt");  // for top, perf and bench/inbound.sh
     for (;;) {
         {
             std::unique_lock lock(mutex_);
