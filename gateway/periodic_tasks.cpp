@@ -2,6 +2,7 @@
 // replace them (see periodic_tasks.hpp). The tasks end a cancelled wait by returning.
 #include "gateway/periodic_tasks.hpp"
 
+#include "gateway/alert_runner.hpp"
 #include "gateway/app_log.hpp"
 #include "gateway/focal_alerts.hpp"
 #include "gateway/part_sweeper.hpp"
@@ -52,6 +53,9 @@ void periodic_tasks::replace_tasks(const std::shared_ptr<const config_snapshot>&
     spawn("sweep_stale_parts", [&writer](const config::config& cfg) { return sweep_stale_parts(writer, cfg); });
     spawn("focal_alerts", [&writer](const config::config& cfg) { return run_focal_alerts(writer, cfg); });
     spawn("retention_purge", [&writer](const config::config& cfg) { return run_retention_purge(writer, cfg); });
+    spawn("ops_alerts", [&writer, database = database_](const config::config& cfg) {
+        return run_ops_alerts(writer, cfg, database);  // admins and thresholds follow a reload
+    });
 }
 
 }  // namespace cwc::gateway

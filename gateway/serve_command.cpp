@@ -2,7 +2,6 @@
 // then runs until SIGINT/SIGTERM, when it stops accepting, lets requests in flight finish within
 // a grace period, and stops (the writer drains its queue before the process exits). SIGHUP
 // reloads the configuration file (gateway/live_config.hpp).
-#include "gateway/alert_runner.hpp"
 #include "gateway/app_log.hpp"
 #include "gateway/broadcast_completion.hpp"
 #include "gateway/channel_runtime.hpp"
@@ -252,7 +251,7 @@ int run_serve(const serve_options& options) {
         officers_server.reset();
     }
 
-    periodic_tasks tasks(io, writer);
+    periodic_tasks tasks(io, writer, server_cfg.database);
     live_config live(options.config_file, start, writer,
                      {&webhooks, webhooks_for, officers_server ? officers.get() : nullptr, officers_for,
                       &sender, &fetcher, &tasks});
@@ -268,11 +267,10 @@ int run_serve(const serve_options& options) {
     server.start();
     sender.start();
     if (server_cfg.media.fetch) fetcher.start();
-    tasks.run_on(start);  // the multi-part sweep, focal point alerts, retention: again at each reload
+    tasks.run_on(start);  // multi-part sweep, focal point and operators' alerts, retention: again at each reload
     net::co_spawn(io, run_audit_signing(writer, audit_keys), net::detached);
     net::co_spawn(io, resume_interrupted_broadcasts(writer, cfg, server_cfg.database), net::detached);
     net::co_spawn(io, run_broadcast_completion(writer, server_cfg.database), net::detached);
-    net::co_spawn(io, run_ops_alerts(writer, cfg, server_cfg.database), net::detached);  // admins told
     if (officers_server) {
         officers_server->start();
         const auto at = officers_server->local_endpoint();
