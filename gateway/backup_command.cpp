@@ -57,7 +57,8 @@ int run_backup(const backup_options& o, std::ostream& out, std::ostream& err) {
     const auto context = load_command_context(o.config_file, o.database, "backup", true, err);
     if (!context) return 2;
     if (fs::exists(o.to)) {
-        err << "backup: " << o.to << " exists; a backup never overwrites a file (rotate it first)\n";
+        err << "backup: " << o.to
+            << " exists; a backup never overwrites a file (rotate it first)\n";
         return 2;
     }
     try {

@@ -20,12 +20,15 @@ std::optional<database_lock> database_lock::try_take(const std::string& database
                                                      std::string& holder) {
     const auto path = lock_file_path(database);
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) throw std::runtime_error("cannot open lock file " + path + ": " + std::strerror(errno));
+    if (fd < 0)
+        throw std::runtime_error("cannot open lock file " + path + ": " + std::strerror(errno));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         char text[32] = {};
         const auto n = ::pread(fd, text, sizeof text - 1, 0);
-        holder = n > 0 ? "pid " + std::string(text, static_cast<std::size_t>(n)) : "another process";
-        while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+        holder =
+            n > 0 ? "pid " + std::string(text, static_cast<std::size_t>(n)) : "another process";
+        while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' '))
+            holder.pop_back();
         ::close(fd);
         return std::nullopt;
     }

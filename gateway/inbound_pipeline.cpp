@@ -306,7 +306,10 @@ bool record_provider_opt_out(messages::store& store, const config::config& cfg,
                              messages::timestamp now) {
     messages::inbound_message as_written;
     as_written.from = std::string(address);
-    auto contact = store.find_or_create_contact(contact_address(as_written, cfg), now);
+    const auto number = contact_address(as_written, cfg);
+    // A person erased lately: a late opt-out must not write their number back.
+    if (store.erasure().erased_lately(number)) return false;
+    auto contact = store.find_or_create_contact(number, now);
     if (contact.opted_out) return false;
     contact.opted_out = true;
     store.save_contact(contact);

@@ -179,7 +179,7 @@ int run_serve(const serve_options& options) {
     // The audit key vouches for records and heads: loaded (or made) before anything is written.
     const auto audit_keys = load_audit_keys(audit_key_path(server_cfg, server_cfg.database), false);
     store_writer writer(messages::open_sqlite_store(server_cfg.database, pseudonym_key,
-                                                    audit_keys.record_digest_key));
+                                                    audit_keys.record_digest_key, address_key));
     writer.complete_through([&io](std::function<void()> f) { net::post(io, std::move(f)); });
 
     const auto& channels = start->channels;

@@ -73,6 +73,11 @@ class erasure_book {
     // Whether the row is such a confirmation still waiting for its final send.
     virtual bool erases_after_send(std::int64_t outbound_id) = 0;
 
+    // Whether `address` belongs to a person erased within the tombstone week and to no contact
+    // now: a provider's late report (an opt-out) must not write their number back. Someone who
+    // wrote again after their erasure is a contact again (false).
+    virtual bool erased_lately(std::string_view address) = 0;
+
     // --- erasures held while a sensitive case of the person is open
     virtual void hold(std::int64_t contact_id, timestamp now) = 0;  // a repeat keeps the first
     virtual bool is_held(std::int64_t contact_id) = 0;

@@ -87,7 +87,8 @@ std::vector<std::string> backup_problems(const std::string& database) {
     {
         auto check = db.prepare("PRAGMA integrity_check(10)");
         while (check.step()) {
-            if (auto line = check.text_at(0); line != "ok") problems.push_back("integrity: " + line);
+            if (auto line = check.text_at(0); line != "ok")
+                problems.push_back("integrity: " + line);
         }
     }
     if (!problems.empty()) return problems;

@@ -5,6 +5,7 @@
 #include "messages/sqlite_erasure_book.hpp"
 
 #include "messages/hex.hpp"
+#include "messages/sqlite_addresses.hpp"
 #include "messages/sqlite_audit.hpp"
 #include "messages/sqlite_connection.hpp"
 #include "messages/sqlite_store.hpp"
@@ -47,7 +48,8 @@ std::string erased_address(std::int64_t contact_id) { return "erased:" + std::to
 
 }  // namespace
 
-sqlite_erasure_book::sqlite_erasure_book(sqlite::connection& db) : db_(db) {
+sqlite_erasure_book::sqlite_erasure_book(sqlite::connection& db, const address_cipher& addresses)
+    : db_(db), addresses_(addresses) {
     query q = db_.prepare("SELECT EXISTS (SELECT 1 FROM tombstones)");
     tombstones_possible_ = q.step() && q.int_at(0) != 0;
     awaiting_send_ = count_awaiting_send();
@@ -81,7 +83,7 @@ erasure_counts sqlite_erasure_book::erase_contact(std::int64_t contact_id, std::
     {
         query q = db_.prepare("SELECT address FROM contacts WHERE id = ?1", contact_id);
         if (!q.step()) throw store_error("sqlite: erase_contact: no contact " + std::to_string(contact_id));
-        address = q.text_at(0);
+        address = addresses_.open(q.text_at(0));
     }
     const bool had_number = !address.starts_with("erased:");
 
@@ -123,16 +125,15 @@ erasure_counts sqlite_erasure_book::erase_contact(std::int64_t contact_id, std::
         {
             query q = db_.prepare(
                 "SELECT channel_id, provider_message_id FROM message_parts WHERE sender = ?1",
-                address);
+                addresses_.index(address));
             while (q.step()) parts.emplace_back(q.text_at(0), q.text_at(1));
         }
         for (const auto& [channel, provider_id] : parts) tombstone(channel, provider_id, now);
-        db_.prepare("DELETE FROM message_parts WHERE sender = ?1", address).run();
+        tombstone(address_tombstone, addresses_.index(address), now);
+        db_.prepare("DELETE FROM message_parts WHERE sender = ?1", addresses_.index(address)).run();
         n.parts = parts.size();
-        if (const auto digits = number_digits(address); !digits.empty()) {
-            db_.prepare("DELETE FROM quarantine WHERE instr(body, ?1) > 0", digits).run();
-            n.quarantined = static_cast<std::size_t>(db_.changes());
-        }
+        if (const auto digits = number_digits(address); !digits.empty())
+            n.quarantined = sqlite::delete_quarantined_holding(db_, addresses_, digits);
     }
 
     // The outbox: what was not sent yet is cancelled; addresses and texts go, except on the rows
@@ -195,7 +196,8 @@ erasure_counts sqlite_erasure_book::erase_contact(std::int64_t contact_id, std::
         }
     }
 
-    db_.prepare("UPDATE contacts SET address = ?2, state_json = '{}', opted_out = 1 WHERE id = ?1",
+    db_.prepare("UPDATE contacts SET address = ?2, address_index = NULL, state_json = '{}', "
+                "opted_out = 1 WHERE id = ?1",
                 contact_id, erased_address(contact_id))
         .run();
     if (had_number) {

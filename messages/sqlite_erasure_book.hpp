@@ -14,16 +14,19 @@ namespace cwc::messages {
 namespace sqlite {
 class connection;
 }
+class address_cipher;
 
 class sqlite_erasure_book final : public erasure_book {
   public:
     static constexpr std::chrono::seconds checkpoint_retry{10};
 
-    explicit sqlite_erasure_book(sqlite::connection& db);
+    // `addresses`: the store's, which outlives this book.
+    sqlite_erasure_book(sqlite::connection& db, const address_cipher& addresses);
 
     erasure_counts erase_contact(std::int64_t contact_id, std::string_view actor,
                                  std::string_view reason, timestamp now) override;
     void erase_after_send(std::int64_t outbound_id) override;
+    bool erased_lately(std::string_view address) override;  // sqlite_addresses.cpp
     bool erases_after_send(std::int64_t outbound_id) override;
     void hold(std::int64_t contact_id, timestamp now) override;
     bool is_held(std::int64_t contact_id) override;
@@ -48,6 +51,9 @@ class sqlite_erasure_book final : public erasure_book {
     // PRAGMA wal_checkpoint(TRUNCATE); false when a reader held it back (tried again later).
     bool checkpoint();
 
+    // The channel of the tombstone an erased person's number leaves: its blind index as the id.
+    static constexpr std::string_view address_tombstone = "contact-address";
+
   private:
     void tombstone(std::string_view channel_id, std::string_view provider_id, timestamp now);
     void redacted(std::string_view actor, std::string subject, std::string_view reason,
@@ -55,6 +61,7 @@ class sqlite_erasure_book final : public erasure_book {
     std::int64_t count_awaiting_send();
 
     sqlite::connection& db_;
+    const address_cipher& addresses_;
     bool tombstones_possible_ = false;  // a row may exist: look; none: skip the query
     std::int64_t awaiting_send_ = 0;    // rows marked erase_after_send at the last look
     bool checkpoint_wanted_ = false;

@@ -43,12 +43,12 @@ outbound_status status_from_text(const std::string& text) {
     return *s;
 }
 
-outbound_message outbound_from_row(const query& q) {
+outbound_message outbound_from_row(const query& q, const address_cipher& addresses) {
     outbound_message m;
     m.id = q.int_at(0);
     m.contact_id = q.int_at(1);
     m.channel_id = q.text_at(2);
-    m.to = q.text_at(3);
+    m.to = addresses.open(q.text_at(3));
     m.text = q.text_at(4);
     m.priority = static_cast<outbound_priority>(q.int_at(5));
     m.solicited = q.int_at(6) != 0;
@@ -70,13 +70,13 @@ outbound_message outbound_from_row(const query& q) {
 }
 
 template <typename... Args>
-std::vector<outbound_message> select_outbound(connection& db, std::string_view rest,
-                                              const Args&... args) {
+std::vector<outbound_message> select_outbound(const address_cipher& addresses, connection& db,
+                                              std::string_view rest, const Args&... args) {
     std::string sql{outbound_columns};
     sql += rest;
     query q = db.prepare(sql, args...);
     std::vector<outbound_message> out;
-    while (q.step()) out.push_back(outbound_from_row(q));
+    while (q.step()) out.push_back(outbound_from_row(q, addresses));
     return out;
 }
 
@@ -109,7 +109,10 @@ std::int64_t sqlite_store::enqueue(const outbound_message& m) {
            "broadcast_id) "
            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, ?9, ?10, ?9, ?11, ?12, ?13, ?14, "
            "?15, ?16)",
-           m.contact_id, m.channel_id, m.to, m.text, static_cast<int>(m.priority), m.solicited,
+           // A broadcast's recipient comes sealed from its contact row and is kept as it is.
+           m.contact_id, m.channel_id,
+           address_cipher::is_sealed(m.to) ? m.to : addresses_.seal(m.to), m.text,
+           static_cast<int>(m.priority), m.solicited,
            m.inbound_id, m.segments, created, next, menu_to_json(m.menu), m.reply_token,
            m.template_name, m.template_language, m.template_parameter, m.broadcast_id)
         .run();
@@ -123,7 +126,7 @@ std::vector<outbound_message> sqlite_store::claim_due(std::string_view channel_i
     sqlite::write_scope tx{*db_};
     // INDEXED BY: walking (channel, status, priority, next_attempt_at) in order stops after
     // `limit` rows; the planner would otherwise pick another index and sort every due row first.
-    auto due = select_outbound(*db_,
+    auto due = select_outbound(addresses_, *db_,
                                "INDEXED BY outbox_claim WHERE channel_id = ?1 AND status = 'queued' "
                                "AND priority <= ?2 AND next_attempt_at <= ?3 AND " +
                                    std::string(in_turn) +
@@ -292,7 +295,7 @@ std::optional<outbound_message> sqlite_store::reopen_refused_for_window(
         id = q.int_at(0);
     }
     db_->prepare("UPDATE outbox SET status = 'sending' WHERE id = ?1", id).run();
-    auto rows = select_outbound(*db_, "WHERE id = ?1", id);
+    auto rows = select_outbound(addresses_, *db_, "WHERE id = ?1", id);
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
 }
@@ -326,13 +329,13 @@ outbox_counts sqlite_store::count_outbox() {
 }
 
 std::optional<outbound_message> sqlite_store::find_outbound(std::int64_t id) {
-    auto rows = select_outbound(*db_, "WHERE id = ?1", id);
+    auto rows = select_outbound(addresses_, *db_, "WHERE id = ?1", id);
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
 }
 
 std::vector<outbound_message> sqlite_store::outbound_for_contact(std::int64_t contact_id) {
-    return select_outbound(*db_, "WHERE contact_id = ?1 ORDER BY id", contact_id);
+    return select_outbound(addresses_, *db_, "WHERE contact_id = ?1 ORDER BY id", contact_id);
 }
 
 std::int64_t sqlite_store::quarantine(std::string_view channel_id, std::string_view reason,
@@ -340,7 +343,7 @@ std::int64_t sqlite_store::quarantine(std::string_view channel_id, std::string_v
     db_->prepare(
            "INSERT INTO quarantine (channel_id, received_at, reason, body) "
            "VALUES (?1, ?2, ?3, ?4)",
-           channel_id, to_unix_ms(now), reason, raw_body)
+           channel_id, to_unix_ms(now), reason, addresses_.seal(raw_body))
         .run();
     return db_->last_insert_id();
 }

@@ -4,6 +4,7 @@
 // languages, dates, statuses, codes, pseudonyms) stay for the reports. Each record audited.
 #include "messages/sqlite_erasure_book.hpp"
 
+#include "messages/address_cipher.hpp"
 #include "messages/sqlite_connection.hpp"
 #include "messages/store.hpp"
 
@@ -148,14 +149,15 @@ erasure_counts sqlite_erasure_book::purge_expired(const config::retention_settin
             std::string address;
             {
                 query q = db_.prepare("SELECT address FROM contacts WHERE id = ?1", id);
-                if (q.step()) address = q.text_at(0);
+                if (q.step()) address = addresses_.open(q.text_at(0));
             }
-            db_.prepare("DELETE FROM message_parts WHERE sender = ?1", address).run();
+            db_.prepare("DELETE FROM message_parts WHERE sender = ?1", addresses_.index(address)).run();
             db_.prepare("UPDATE outbox SET to_address = 'erased:' || contact_id, reply_token = '' "
                         "WHERE contact_id = ?1",
                         id)
                 .run();
-            db_.prepare("UPDATE contacts SET address = 'erased:' || id, state_json = '{}', "
+            db_.prepare("UPDATE contacts SET address = 'erased:' || id, address_index = NULL, "
+                        "state_json = '{}', "
                         "opted_out = 1 WHERE id = ?1",
                         id)
                 .run();

@@ -73,10 +73,11 @@ std::vector<std::string> topics_from_list(const std::string& list) {
     return topics;
 }
 
-contact contact_from_row(const query& q) {
+// `addresses`: opens the stored number; nullptr when the caller already knows it (looked up by it).
+contact contact_from_row(const query& q, const address_cipher* addresses) {
     contact c;
     c.id = q.int_at(0);
-    c.address = q.text_at(1);
+    if (addresses != nullptr) c.address = addresses->open(q.text_at(1));
     c.pseudonym = q.text_at(2);
     c.language = q.text_at(3);
     c.notice_given = q.int_at(4) != 0;
@@ -89,14 +90,15 @@ contact contact_from_row(const query& q) {
 }
 
 template <typename Key>
-std::optional<contact> find_contact_where(connection& db, std::string_view where, const Key& key) {
+std::optional<contact> find_contact_where(connection& db, const address_cipher* addresses,
+                                          std::string_view where, const Key& key) {
     std::string sql = "SELECT ";
     sql += contact_columns;
     sql += " WHERE ";
     sql += where;
     query q = db.prepare(sql, key);
     if (!q.step()) return std::nullopt;
-    return contact_from_row(q);
+    return contact_from_row(q, addresses);
 }
 
 bool is_memory_path(const std::string& path) {
@@ -132,7 +134,7 @@ sqlite_store::sqlite_store(const std::string& path, std::string pseudonym_key, s
     // What a change frees (an erased text, a deleted row) is zeroed, not left in free space.
     db_->exec("PRAGMA secure_delete = ON");
     sqlite::migrate(*db_, system_now(), access == sqlite_access::read_only);
-    erasure_ = std::make_unique<sqlite_erasure_book>(*db_);
+    erasure_ = std::make_unique<sqlite_erasure_book>(*db_, addresses_);
     broadcasts_ = std::make_unique<sqlite_broadcast_book>(*db_, enqueued_);
 }
 
@@ -166,9 +168,11 @@ void sqlite_store::make_durable() {
 }
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key,
-                                         std::string record_digest_key) {
+                                         std::string record_digest_key,
+                                         std::string_view address_key) {
     auto s = std::make_unique<sqlite_store>(path, std::move(pseudonym_key));
     s->set_record_digest_key(std::move(record_digest_key));
+    s->set_address_key(address_key);
     return s;
 }
 
@@ -245,20 +249,25 @@ contact sqlite_store::find_or_create_contact(std::string_view address, timestamp
     c.address = std::string{address};
     c.pseudonym = pseudonym(pseudonym_key_, address);
     db_->prepare(
-           "INSERT INTO contacts (address, pseudonym, state_json, created_at) "
-           "VALUES (?1, ?2, ?3, ?4)",
-           c.address, c.pseudonym, state_to_json(c.state), to_unix_ms(now))
+           "INSERT INTO contacts (address, pseudonym, state_json, created_at, address_index) "
+           "VALUES (?1, ?2, ?3, ?4, NULLIF(?5, ''))",
+           addresses_.seal(address), c.pseudonym, state_to_json(c.state), to_unix_ms(now),
+           addresses_.on() ? addresses_.index(address) : std::string{})
         .run();
     c.id = db_->last_insert_id();
     return c;
 }
 
 std::optional<contact> sqlite_store::find_contact(std::int64_t id) {
-    return find_contact_where(*db_, "c.id = ?1", id);
+    return find_contact_where(*db_, &addresses_, "c.id = ?1", id);
 }
 
 std::optional<contact> sqlite_store::find_contact_by_address(std::string_view address) {
-    return find_contact_where(*db_, "c.address = ?1", address);
+    // One HMAC for the blind index (the number itself when off), and no decryption.
+    const char* where = addresses_.on() ? "c.address_index = ?1" : "c.address = ?1";
+    auto found = find_contact_where(*db_, nullptr, where, addresses_.index(address));
+    if (found) found->address = std::string{address};
+    return found;
 }
 
 void sqlite_store::save_contact(const contact& c) {
@@ -306,11 +315,16 @@ std::optional<std::string> sqlite_store::add_message_part(const inbound_message&
                                                           std::string_view sender) {
     if (!m.part) return std::nullopt;
     const auto& p = *m.part;
+    // Grouped by the number's blind index; the number itself is kept sealed.
+    const std::string sealed = addresses_.on() ? addresses_.seal(sender) : std::string{};
+    const std::string key = addresses_.index(sender);
+    sender = key;
     db_->prepare(
            "INSERT OR IGNORE INTO message_parts (channel_id, sender, reference, part, total, "
-           "provider_message_id, text, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+           "provider_message_id, text, received_at, sender_sealed) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
            m.channel_id, sender, p.reference, p.index, p.total, m.provider_message_id, m.text,
-           to_unix_ms(m.received_at))
+           to_unix_ms(m.received_at), sealed)
         .run();
     if (db_->changes() == 0) return std::nullopt;  // a retry of a part we have
     std::string text;
@@ -340,21 +354,21 @@ std::optional<std::string> sqlite_store::add_message_part(const inbound_message&
 
 std::vector<inbound_message> sqlite_store::take_stale_parts(timestamp older_than) {
     struct group {
-        std::string channel_id, sender, reference;
+        std::string channel_id, sender, reference, sealed;
     };
     std::vector<group> groups;
     {
         query q = db_->prepare(
-            "SELECT channel_id, sender, reference FROM message_parts WHERE assembled = 0 "
-            "GROUP BY channel_id, sender, reference HAVING MIN(received_at) < ?1",
+            "SELECT channel_id, sender, reference, MAX(sender_sealed) FROM message_parts WHERE "
+            "assembled = 0 GROUP BY channel_id, sender, reference HAVING MIN(received_at) < ?1",
             to_unix_ms(older_than));
-        while (q.step()) groups.push_back({q.text_at(0), q.text_at(1), q.text_at(2)});
+        while (q.step()) groups.push_back({q.text_at(0), q.text_at(1), q.text_at(2), q.text_at(3)});
     }
     std::vector<inbound_message> out;
     for (const auto& g : groups) {
         inbound_message m;
         m.channel_id = g.channel_id;
-        m.from = g.sender;
+        m.from = g.sealed.empty() ? g.sender : addresses_.open(g.sealed);
         int last = 0;
         {
             query q = db_->prepare(

@@ -3,6 +3,7 @@
 // store_error); the extra read helpers serve tests, the CLI and audit verification.
 #pragma once
 
+#include "messages/address_cipher.hpp"
 #include "messages/store.hpp"
 
 #include <cstdint>
@@ -67,6 +68,10 @@ class sqlite_store final : public store {
     std::string_view record_digest_key() const override { return record_digest_key_; }
     // The gateway's and the CLI's stores that write records are given it (from the audit key).
     void set_record_digest_key(std::string key) { record_digest_key_ = std::move(key); }
+    // Phone numbers sealed at rest from now on (messages/address_cipher.hpp): the rows an older
+    // version or a store without the key left in plain are sealed at once, in one transaction,
+    // and the WAL checkpointed. Without a key the store keeps numbers as given (tests, simulate).
+    void set_address_key(std::string_view key);  // sqlite_addresses.cpp
     std::optional<audit_head> last_audit_head() override;
     std::optional<signed_head> last_signed_head() override;
     void save_signed_head(const signed_head& h) override;
@@ -154,6 +159,7 @@ class sqlite_store final : public store {
     std::unique_ptr<sqlite_erasure_book> erasure_;  // on db_; checkpoints after commit()
     std::string pseudonym_key_;
     std::string record_digest_key_;
+    address_cipher addresses_;  // erasure_ holds a reference
     std::uint64_t enqueued_ = 0;
     std::string wal_path_;  // set by defer_sync(); "" = commits sync themselves
     int wal_fd_ = -1;       // opened by the first make_durable()
@@ -165,6 +171,7 @@ class sqlite_store final : public store {
 // The store the gateway uses for an embedded deployment.
 // `record_digest_key`: messages/audit_keys.hpp ("" = records are not digested).
 std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string pseudonym_key,
-                                         std::string record_digest_key = {});
+                                         std::string record_digest_key = {},
+                                         std::string_view address_key = {});
 
 }  // namespace cwc::messages

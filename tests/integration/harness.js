@@ -4,6 +4,7 @@
 // example configuration the expected texts are derived from. No fixed sleeps stand in for asserts.
 
 const { spawn, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -65,16 +66,55 @@ function write_config(dir, transform = (c) => c) {
   return file;
 }
 
-// A read-only view of the gateway's SQLite file. WAL readers never block the writer.
+// The store's sealed numbers (messages/address_cipher.hpp), read as an operator holding the
+// address key beside the database would: the blind index of a number, and a sealed value opened.
+function address_keys(db_file) {
+  const key_file = `${db_file}.address-key`;
+  if (!fs.existsSync(key_file)) return null;
+  const key = fs.readFileSync(key_file, 'utf8').trim();
+  const derive = (label) => crypto.createHmac('sha256', key).update(label).digest();
+  const sealing = derive('cwc-gateway address encryption v1');
+  const indexing = derive('cwc-gateway address index v1');
+  return {
+    index: (number) => crypto.createHmac('sha256', indexing).update(number).digest('hex'),
+    open(stored) {
+      if (typeof stored !== 'string' || !stored.startsWith('a1:')) return stored;
+      const raw = Buffer.from(stored.slice(3), 'hex');
+      const d = crypto.createDecipheriv('aes-256-gcm', sealing, raw.subarray(0, 12));
+      d.setAuthTag(raw.subarray(raw.length - 16));
+      return Buffer.concat([d.update(raw.subarray(12, raw.length - 16)), d.final()]).toString('utf8');
+    },
+  };
+}
+
+// A read-only view of the gateway's SQLite file. WAL readers never block the writer. With the
+// address key beside the file, stories keep querying numbers in plain: `address = 'N'` is asked
+// as its blind index, `to_address = 'N'` as the sealed values that open to N, and sealed values
+// in the rows come back opened.
 function open_db(file) {
+  const raw_query = (sql) => {
+    if (!fs.existsSync(file)) return [];
+    const out = execFileSync('sqlite3', ['-readonly', '-json', '-cmd', '.timeout 5000', file, sql], {
+      encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+    });
+    return out.trim() ? JSON.parse(out) : [];
+  };
+  const literal = "'((?:[^']|'')*)'";
   return {
     file,
     query(sql) {
-      if (!fs.existsSync(file)) return [];
-      const out = execFileSync('sqlite3', ['-readonly', '-json', '-cmd', '.timeout 5000', file, sql], {
-        encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+      const keys = address_keys(file);
+      if (!keys) return raw_query(sql);
+      const unquote = (s) => s.replace(/''/g, "'");
+      sql = sql.replace(new RegExp(`(^|[^\\w.])((?:[A-Za-z_]\\w*\\.)?)address\\s*=\\s*${literal}`, 'g'),
+        (_, before, alias, n) => `${before}${alias}address_index = '${keys.index(unquote(n))}'`);
+      sql = sql.replace(new RegExp(`((?:[A-Za-z_]\\w*\\.)?)to_address\\s*=\\s*${literal}`, 'g'), (_, alias, n) => {
+        const number = unquote(n);
+        const sealed = raw_query("select distinct to_address as a from outbox where to_address like 'a1:%'")
+          .map((r) => r.a).filter((a) => keys.open(a) === number);
+        return `${alias}to_address in (${[number, ...sealed].map(sql_string).join(', ')})`;
       });
-      return out.trim() ? JSON.parse(out) : [];
+      return raw_query(sql).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, keys.open(v)])));
     },
     one(sql) { return this.query(sql)[0]; },
     count(sql) { const r = this.query(sql)[0]; return r ? Number(Object.values(r)[0]) : 0; },
