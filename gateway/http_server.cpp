@@ -5,6 +5,7 @@
 
 #include "gateway/app_log.hpp"
 #include "gateway/metrics_counters.hpp"
+#include "gateway/request_id.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -155,13 +156,17 @@ net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http
         }
         auto request = parser.release();
         const bool keep_alive = request.keep_alive();
+        const auto request_id = request_id_for(request);
+        request.set(request_id_header, request_id);  // the services log it from there
         http_response res;
         try {
             res = co_await service.handle_from(std::move(request), peer_address);
         } catch (const std::exception& e) {
-            log_event(log_level::error, "http.handler_exception", {{"what", e.what()}});
+            log_event(log_level::error, "http.handler_exception",
+                      {{"request", request_id}, {"what", e.what()}});
             res = json_error(500, "internal error");
         }
+        res.set(request_id_header, request_id);
         res.keep_alive(keep_alive && res.keep_alive());
         res.prepare_payload();
         process_metrics().request_answered(res.result_int());

@@ -4,6 +4,7 @@
 
 #include "gateway/app_log.hpp"
 #include "gateway/inbound_pipeline.hpp"
+#include "gateway/request_id.hpp"
 #include "gateway/whatsapp_window.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
@@ -112,13 +113,15 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
                                                        webhook_route route) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto& channel_id = ch.channel->id;
+    const auto request_id = request_id_of(req);
     const auto now = messages::system_now();
     auto reading = ch.adapter->read_webhook(req, public_url_ + std::string(req.target()), route, now);
     using verdict = webhook_reading::verdict;
     if (reading.what == verdict::answered && reading.answer) co_return std::move(*reading.answer);
     if (reading.what == verdict::rejected) {
         log_event(log_level::warn, "webhook.rejected",
-                  {{"channel", channel_id}, {"status", reading.status}, {"reason", reading.reason}});
+                  {{"request", request_id}, {"channel", channel_id}, {"status", reading.status},
+                   {"reason", reading.reason}});
         auto res = error_for(req, reading.status, reading.reason);
         if (reading.status == 405) res.set(http::field::allow, "POST");
         co_return res;
@@ -131,7 +134,8 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
         auto failure = co_await writer_.run(
             [&](messages::store& s) { s.quarantine(channel_id, reading.reason, raw, now); });
         if (failure) co_return error_for(req, 500, "could not store the request; retry later");
-        log_event(log_level::error, "webhook.quarantined", {{"channel", channel_id}, {"reason", reading.reason}});
+        log_event(log_level::error, "webhook.quarantined",
+                  {{"request", request_id}, {"channel", channel_id}, {"reason", reading.reason}});
         co_return ch.adapter->acknowledge(req);
     }
     std::vector<inbound_result> results(reading.messages.size());
@@ -162,28 +166,31 @@ net::awaitable<http_response> webhook_service::webhook(const http_request& req,
     if (failure) {
         std::string what = "unknown";
         try { std::rethrow_exception(failure); } catch (const std::exception& e) { what = e.what(); } catch (...) {}
-        log_event(log_level::error, "webhook.store_failed", {{"channel", channel_id}, {"what", what}});
+        log_event(log_level::error, "webhook.store_failed",
+                  {{"request", request_id}, {"channel", channel_id}, {"what", what}});
         co_return error_for(req, 500, "could not store the message; retry later");
     }
     for (const auto& result : results)
         log_event(log_level::info, "webhook.inbound",
-                  {{"channel", channel_id}, {"contact", result.contact_pseudonym},
+                  {{"request", request_id}, {"channel", channel_id}, {"contact", result.contact_pseudonym},
                    {"inbound", result.inbound_id}, {"duplicate", result.duplicate},
                    {"failed", result.handler_failed}, {"replies", result.replies.size()},
                    {"ms", millis_since(t0)}});
     for (std::size_t i = 0; i < reading.statuses.size(); ++i) {
         const auto& u = reading.statuses[i];
         log_event(log_level::info, "webhook.status",
-                  {{"channel", channel_id}, {"outbound", u.outbound_id},
+                  {{"request", request_id}, {"channel", channel_id}, {"outbound", u.outbound_id},
                    {"status", messages::to_string(u.status)}, {"error_code", u.error_code},
                    {"applied", static_cast<bool>(applied[i])}});
     }
     if (!reading.opted_out.empty())
         log_event(log_level::info, "webhook.opt_outs",
-                  {{"channel", channel_id}, {"reported", reading.opted_out.size()}, {"new", opted_out}});
+                  {{"request", request_id}, {"channel", channel_id},
+                   {"reported", reading.opted_out.size()}, {"new", opted_out}});
     log_window_events(window_events);
     for (const auto& skipped : reading.skipped)
-        log_event(log_level::info, "webhook.skipped", {{"channel", channel_id}, {"what", skipped}});
+        log_event(log_level::info, "webhook.skipped",
+                  {{"request", request_id}, {"channel", channel_id}, {"what", skipped}});
     co_return ch.adapter->acknowledge(req);
 }
 

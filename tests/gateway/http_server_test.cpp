@@ -31,6 +31,7 @@
 #include <array>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -398,4 +399,25 @@ TEST_CASE("a request cut off by read_timeout is answered 408 before the close") 
     REQUIRE(stalled.responses.size() == 1);
     CHECK(stalled.responses[0].result_int() == 408);
     CHECK(json_error_of(stalled.responses[0]) == "request not received in time");
+}
+
+TEST_CASE("every answer carries a request id: the proxy's when well-formed, else a new one") {
+    live_gateway gw{test_limits()};
+    conversation c;
+    c.raw = get("/healthz", "X-Request-Id: 7f3a9c-nginx.1_a\r\n") +
+            get("/healthz", "X-Request-Id: a b\r\n") + get("/healthz") +
+            get("/healthz", "X-Request-Id: " + std::string(65, 'a') + "\r\nConnection: close\r\n");
+    c.responses_wanted = 4;
+    run_side_by_side(gw.endpoint, {&c});
+    REQUIRE_FALSE(c.error);
+    REQUIRE(c.responses.size() == 4);
+    CHECK(c.responses[0]["X-Request-Id"] == "7f3a9c-nginx.1_a");
+    std::set<std::string> made;
+    for (std::size_t i = 1; i < 4; ++i) {
+        const std::string id{c.responses[i]["X-Request-Id"]};
+        CHECK(id.size() == 16);
+        CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+        made.insert(id);
+    }
+    CHECK(made.size() == 3);
 }
