@@ -13,6 +13,11 @@ struct migration {
     std::string_view sql;
 };
 
+// All of them, in order.
 std::span<const migration> schema_migrations();
+
+// Its two parts, by file: 1–10 (sqlite_migrations.cpp) and 11 onwards (sqlite_migrations_later.cpp).
+std::span<const migration> workflow_migrations();
+std::span<const migration> later_migrations();
 
 }  // namespace cwc::messages::sqlite

@@ -1,4 +1,4 @@
-// Applies the schema migrations of the SQLite store (messages/sqlite_migrations.cpp) in one
+// Applies the schema migrations of the SQLite store (messages/sqlite_migrations.hpp) in one
 // write transaction and records them in schema_migrations, so re-opening applies nothing twice.
 #include "messages/sqlite_schema.hpp"
 
