@@ -243,8 +243,23 @@ bool sqlite_store::inbound_exists(std::string_view channel_id, std::string_view 
     return erasure_->tombstoned(channel_id, provider_id);
 }
 
+namespace {
+
+// The contact whose blind index (the number itself when encryption is off) is `index`; its
+// address is the one asked for, so nothing is decrypted.
+std::optional<contact> contact_at_index(connection& db, const address_cipher& addresses,
+                                        const std::string& index, std::string_view address) {
+    const char* where = addresses.on() ? "c.address_index = ?1" : "c.address = ?1";
+    auto found = find_contact_where(db, nullptr, where, index);
+    if (found) found->address = std::string{address};
+    return found;
+}
+
+}  // namespace
+
 contact sqlite_store::find_or_create_contact(std::string_view address, timestamp now) {
-    if (auto found = find_contact_by_address(address)) return *std::move(found);
+    const auto index = addresses_.index(address);  // one HMAC for the look-up and the insert
+    if (auto found = contact_at_index(*db_, addresses_, index, address)) return *std::move(found);
     contact c;
     c.address = std::string{address};
     c.pseudonym = pseudonym(pseudonym_key_, address);
@@ -252,7 +267,7 @@ contact sqlite_store::find_or_create_contact(std::string_view address, timestamp
            "INSERT INTO contacts (address, pseudonym, state_json, created_at, address_index) "
            "VALUES (?1, ?2, ?3, ?4, NULLIF(?5, ''))",
            addresses_.seal(address), c.pseudonym, state_to_json(c.state), to_unix_ms(now),
-           addresses_.on() ? addresses_.index(address) : std::string{})
+           addresses_.on() ? index : std::string{})
         .run();
     c.id = db_->last_insert_id();
     return c;
@@ -263,11 +278,7 @@ std::optional<contact> sqlite_store::find_contact(std::int64_t id) {
 }
 
 std::optional<contact> sqlite_store::find_contact_by_address(std::string_view address) {
-    // One HMAC for the blind index (the number itself when off), and no decryption.
-    const char* where = addresses_.on() ? "c.address_index = ?1" : "c.address = ?1";
-    auto found = find_contact_where(*db_, nullptr, where, addresses_.index(address));
-    if (found) found->address = std::string{address};
-    return found;
+    return contact_at_index(*db_, addresses_, addresses_.index(address), address);
 }
 
 void sqlite_store::save_contact(const contact& c) {
