@@ -53,6 +53,17 @@ std::string sender(std::uint64_t i) {
     return buf;
 }
 
+// Bytes this process caused to be written to storage so far (/proc/self/io).
+double written_bytes() {
+    std::ifstream io("/proc/self/io");
+    std::string key;
+    double value = 0;
+    while (io >> key >> value) {
+        if (key == "write_bytes:") return value;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -84,9 +95,11 @@ int main(int argc, char** argv) {
     std::condition_variable cv;
     std::size_t submitted = 0, completed = 0, failed = 0;
     {
-        // With record digests, as serve writes: one HMAC per message and per reply.
+        // With record digests and sealed addresses, as serve writes: one HMAC per message and per
+        // reply, a blind index and AES-GCM per number.
         cwc::gateway::store_writer writer(cwc::messages::open_sqlite_store(
-            db, "bench-key", cwc::messages::derive_audit_keys("bench-audit-secret").record_digest_key));
+            db, "bench-key", cwc::messages::derive_audit_keys("bench-audit-secret").record_digest_key,
+            "bench-address-key"));
         std::function<void()> submit_one;
         submit_one = [&] {
             const auto i = submitted++;
@@ -116,6 +129,7 @@ int main(int argc, char** argv) {
         };
         const auto t0 = std::chrono::steady_clock::now();
         const double w0 = thread_seconds("store-writer"), s0 = thread_seconds("store-sync");
+        const double b0 = written_bytes();
         {
             std::lock_guard lock(m);
             while (submitted < std::min(concurrency, count)) submit_one();
@@ -127,11 +141,14 @@ int main(int argc, char** argv) {
         const double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const double w = thread_seconds("store-writer") - w0, s = thread_seconds("store-sync") - s0;
+        const double written = written_bytes() - b0;
         std::printf("RESULT messages=%zu failed=%zu concurrency=%zu seconds=%.2f msg_per_s=%.0f "
-                    "writer_us_per_msg=%.1f writer_busy=%.2f sync_us_per_msg=%.1f commits=%zu%s\n",
+                    "writer_us_per_msg=%.1f writer_busy=%.2f sync_us_per_msg=%.1f bytes_per_msg=%.0f "
+                    "commits=%zu%s\n",
                     count, failed, concurrency, secs, static_cast<double>(count) / secs,
                     w / static_cast<double>(count) * 1e6, w / secs,
-                    s / static_cast<double>(count) * 1e6, writer.commits(),
+                    s / static_cast<double>(count) * 1e6, written / static_cast<double>(count),
+                    writer.commits(),
                     replay == cwc::gateway::store_writer::replay::never ? " savepoints" : "");
     }
     return failed == 0 ? 0 : 1;

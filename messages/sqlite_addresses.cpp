@@ -87,7 +87,9 @@ bool sqlite_erasure_book::erased_lately(std::string_view address) {
         addresses_.on() ? db_.prepare("SELECT 1 FROM contacts WHERE address_index = ?1",
                                       addresses_.index(address))
                               .step()
-                        : db_.prepare("SELECT 1 FROM contacts WHERE address = ?1", address).step();
+                        : db_.prepare("SELECT 1 FROM contacts WHERE address = ?1 AND address_index IS NULL",
+                                      address)
+                              .step();
     return !known && tombstoned(address_tombstone, addresses_.index(address));
 }
 

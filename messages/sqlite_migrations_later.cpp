@@ -177,6 +177,36 @@ CREATE INDEX outbox_provider ON outbox(channel_id, provider_message_id)
   WHERE provider_message_id <> '';
 DROP INDEX outbox_due;
 )sql"},
+    migration{19, R"sql(
+-- contacts rebuilt without migration 1's UNIQUE on address: since migration 15 it holds
+-- AES-GCM ciphertext under a random nonce, which nothing looks up, and its unique index made
+-- every first message insert at a random place in one more b-tree. The blind index
+-- (contacts_address_index) is the unique key. A store without an address key (tests,
+-- simulate) keeps plain numbers with a NULL address_index; contacts_plain_address finds and
+-- keeps unique those, and the 'erased:<id>' rows. The runner turns foreign keys off around
+-- a migration (inbound_messages refers to contacts) and checks them before committing.
+CREATE TABLE contacts_new (
+  id INTEGER PRIMARY KEY,
+  address TEXT NOT NULL,
+  pseudonym TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT '',
+  notice_given INTEGER NOT NULL DEFAULT 0,
+  opted_out INTEGER NOT NULL DEFAULT 0,
+  state_json TEXT NOT NULL DEFAULT '{}',
+  last_inbound_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  address_index TEXT
+);
+INSERT INTO contacts_new (id, address, pseudonym, language, notice_given, opted_out, state_json,
+                          last_inbound_at, created_at, address_index)
+  SELECT id, address, pseudonym, language, notice_given, opted_out, state_json, last_inbound_at,
+         created_at, address_index FROM contacts;
+DROP TABLE contacts;
+ALTER TABLE contacts_new RENAME TO contacts;
+CREATE INDEX contacts_pseudonym ON contacts(pseudonym);
+CREATE UNIQUE INDEX contacts_address_index ON contacts(address_index);
+CREATE UNIQUE INDEX contacts_plain_address ON contacts(address) WHERE address_index IS NULL;
+)sql"},
 };
 
 }  // namespace

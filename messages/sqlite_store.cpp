@@ -249,7 +249,9 @@ namespace {
 // address is the one asked for, so nothing is decrypted.
 std::optional<contact> contact_at_index(connection& db, const address_cipher& addresses,
                                         const std::string& index, std::string_view address) {
-    const char* where = addresses.on() ? "c.address_index = ?1" : "c.address = ?1";
+    // Off: the plain number, found through the partial index contacts_plain_address.
+    const char* where = addresses.on() ? "c.address_index = ?1"
+                                       : "c.address = ?1 AND c.address_index IS NULL";
     auto found = find_contact_where(db, nullptr, where, index);
     if (found) found->address = std::string{address};
     return found;
