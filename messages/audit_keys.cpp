@@ -6,7 +6,6 @@
 #include "messages/hex.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <memory>
@@ -58,17 +57,6 @@ pkey_ptr private_key(std::string_view seed) {
 }
 
 }  // namespace
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (HMAC(EVP_sha256(), bytes_of(key), static_cast<int>(key.size()), bytes_of(data), data.size(),
-             digest.data(), &length) == nullptr ||
-        length != 32) {
-        throw std::runtime_error("audit keys: HMAC-SHA256 failed");
-    }
-    return std::string(reinterpret_cast<const char*>(digest.data()), length);
-}
 
 audit_keys derive_audit_keys(std::string_view secret) {
     if (secret.empty()) throw std::invalid_argument("audit keys: empty secret");

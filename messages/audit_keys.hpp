@@ -3,14 +3,13 @@
 // so an auditor holding the secret can recompute every key with standard tools.
 #pragma once
 
+#include "messages/hmac_sha256.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace cwc::messages {
-
-// HMAC-SHA256(key, data) as 32 raw bytes. Throws std::runtime_error if OpenSSL fails.
-std::string hmac_sha256(std::string_view key, std::string_view data);
 
 // secret: the key file's text as load_or_create_key returns it (64 hex digits when created by
 // the gateway; the text itself is the HMAC key, not the bytes it spells).

@@ -3,10 +3,10 @@
 #include "messages/record_digest.hpp"
 
 #include "messages/hex.hpp"
+#include "messages/hmac_sha256.hpp"
 #include "messages/sqlite_broadcast_columns.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include <array>
 #include <cstring>
@@ -29,57 +29,6 @@ class canonical_writer {
 
   private:
     std::string out_;
-};
-
-struct md_ctx_free {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using md_ctx = std::unique_ptr<EVP_MD_CTX, md_ctx_free>;
-
-// HMAC-SHA256 (RFC 2104) with the key's padded blocks absorbed once: the writer digests a few
-// records per message with one key, and OpenSSL's one-shot HMAC sets the key up again each time
-// (about three times the cost of the digest itself).
-class keyed_sha256 {
-  public:
-    explicit keyed_sha256(std::string_view key) : key_{key} {
-        std::array<unsigned char, 64> block{};
-        if (key.size() > block.size()) {  // RFC 2104: a long key is hashed first
-            unsigned int length = 0;
-            check(EVP_Digest(key.data(), key.size(), block.data(), &length, EVP_sha256(), nullptr));
-        } else if (!key.empty()) {
-            std::memcpy(block.data(), key.data(), key.size());
-        }
-        std::array<unsigned char, 64> pad{};
-        for (std::size_t i = 0; i < pad.size(); ++i) pad[i] = block[i] ^ 0x36;
-        absorb(inner_, pad);
-        for (std::size_t i = 0; i < pad.size(); ++i) pad[i] = block[i] ^ 0x5c;
-        absorb(outer_, pad);
-    }
-    const std::string& key() const { return key_; }
-
-    std::array<unsigned char, 32> mac(std::string_view data) {
-        std::array<unsigned char, 32> inner_hash{}, out{};
-        unsigned int length = 0;
-        check(EVP_MD_CTX_copy_ex(work_.get(), inner_.get()) &&
-              EVP_DigestUpdate(work_.get(), data.data(), data.size()) &&
-              EVP_DigestFinal_ex(work_.get(), inner_hash.data(), &length) &&
-              EVP_MD_CTX_copy_ex(work_.get(), outer_.get()) &&
-              EVP_DigestUpdate(work_.get(), inner_hash.data(), inner_hash.size()) &&
-              EVP_DigestFinal_ex(work_.get(), out.data(), &length));
-        return out;
-    }
-
-  private:
-    static void check(int ok) {
-        if (ok != 1) throw std::runtime_error("record digest: SHA-256 failed");
-    }
-    static void absorb(md_ctx& ctx, const std::array<unsigned char, 64>& pad) {
-        check(ctx != nullptr && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) &&
-              EVP_DigestUpdate(ctx.get(), pad.data(), pad.size()));
-    }
-
-    std::string key_;
-    md_ctx inner_{EVP_MD_CTX_new()}, outer_{EVP_MD_CTX_new()}, work_{EVP_MD_CTX_new()};
 };
 
 }  // namespace
@@ -142,10 +91,7 @@ std::string canonical_content(const media_content& r) {
 }
 
 std::string record_digest(std::string_view key, std::string_view canonical) {
-    // One deployment, one key: the prepared state is kept per thread and made again on a change.
-    thread_local std::unique_ptr<keyed_sha256> prepared;
-    if (!prepared || prepared->key() != key) prepared = std::make_unique<keyed_sha256>(key);
-    return lower_hex(prepared->mac(canonical));
+    return lower_hex(hmac_sha256_bytes(key, canonical));
 }
 
 std::string stored_location(const inbound_message& m) {
