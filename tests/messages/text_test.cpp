@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
 
 using namespace cwc::messages;
 
@@ -165,6 +166,26 @@ TEST_CASE("is_valid_utf8 is strict") {
         CAPTURE(r.bytes);
         CHECK(is_valid_utf8(r.bytes) == r.valid);
     }
+}
+
+TEST_CASE("is_valid_utf8 finds a bad byte wherever it stands among long ASCII runs") {
+    // The validator skips ASCII eight bytes at a time: a bad or good sequence at every offset
+    // and alignment, before, inside and after such runs, must be judged as on its own.
+    const std::pair<std::string, bool> sequences[] = {
+        {"\xc3\xb1", true}, {"\xf0\x9f\x98\x80", true}, {"\x80", false},
+        {"\xc3", false},     {"\xed\xa0\x80", false},     {"\xff", false}};
+    for (const auto& [sequence, valid] : sequences) {
+        for (std::size_t before = 0; before <= 17; ++before) {
+            for (std::size_t after : {0u, 1u, 7u, 8u, 9u, 16u}) {
+                const std::string text = std::string(before, 'a') + sequence + std::string(after, 'z');
+                CAPTURE(before);
+                CAPTURE(after);
+                CHECK(is_valid_utf8(text) == valid);
+            }
+        }
+    }
+    CHECK(is_valid_utf8(std::string(4096, 'x')));
+    CHECK_FALSE(is_valid_utf8(std::string(4095, 'x') + "\xe2\x82"));
 }
 
 TEST_CASE("fold_for_matching") {
