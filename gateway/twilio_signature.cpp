@@ -4,14 +4,14 @@
 #include "gateway/twilio_signature.hpp"
 
 #include "gateway/base64.hpp"
+#include "messages/hmac.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <boost/url.hpp>
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <vector>
 
 namespace cwc::gateway {
@@ -57,14 +57,13 @@ std::string twilio_signature(std::string_view auth_token, std::string_view url,
         to_sign += field->value;
     }
 
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int digest_size = 0;
-    const char* key = auth_token.empty() ? "" : auth_token.data();  // OpenSSL 3 refuses a null key
-    const unsigned char* ok = HMAC(EVP_sha1(), key, static_cast<int>(auth_token.size()),
-                                   reinterpret_cast<const unsigned char*>(to_sign.data()),
-                                   to_sign.size(), digest.data(), &digest_size);
-    if (ok == nullptr) return {};  // never verifies: verify refuses an empty expected value
-    return base64({reinterpret_cast<const char*>(digest.data()), digest_size});
+    std::array<unsigned char, 20> digest{};
+    try {
+        digest = messages::hmac_sha1_bytes(auth_token, to_sign);
+    } catch (const std::runtime_error&) {
+        return {};  // never verifies: verify refuses an empty expected value
+    }
+    return base64({reinterpret_cast<const char*>(digest.data()), digest.size()});
 }
 
 bool verify_twilio_signature(std::string_view auth_token, std::string_view url,

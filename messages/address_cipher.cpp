@@ -4,7 +4,7 @@
 #include "messages/address_cipher.hpp"
 
 #include "messages/hex.hpp"
-#include "messages/hmac_sha256.hpp"
+#include "messages/hmac.hpp"
 #include "messages/store.hpp"
 
 #include <openssl/evp.h>

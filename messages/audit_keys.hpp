@@ -3,7 +3,7 @@
 // so an auditor holding the secret can recompute every key with standard tools.
 #pragma once
 
-#include "messages/hmac_sha256.hpp"
+#include "messages/hmac.hpp"
 
 #include <cstdint>
 #include <string>

@@ -3,7 +3,7 @@
 #include "messages/pseudonym.hpp"
 
 #include "messages/hex.hpp"
-#include "messages/hmac_sha256.hpp"
+#include "messages/hmac.hpp"
 
 #include <span>
 

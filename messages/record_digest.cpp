@@ -3,7 +3,7 @@
 #include "messages/record_digest.hpp"
 
 #include "messages/hex.hpp"
-#include "messages/hmac_sha256.hpp"
+#include "messages/hmac.hpp"
 #include "messages/sqlite_broadcast_columns.hpp"
 
 #include <nlohmann/json.hpp>

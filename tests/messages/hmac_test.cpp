@@ -1,6 +1,7 @@
-// The store's HMAC-SHA256 against RFC 4231's vectors and OpenSSL's one-shot HMAC, with more keys
-// in turn than a thread keeps prepared, so a stale prepared key would show.
-#include "messages/hmac_sha256.hpp"
+// The gateway's HMAC against RFC 4231's (SHA-256) and RFC 2202's (SHA-1) vectors and OpenSSL's
+// one-shot HMAC, with more keys in turn than a thread keeps prepared, so a stale prepared key
+// (or one prepared for the other digest) would show.
+#include "messages/hmac.hpp"
 #include "messages/hex.hpp"
 
 #include <doctest/doctest.h>
@@ -18,11 +19,15 @@ std::string hex(std::string_view key, std::string_view data) {
     return lower_hex(hmac_sha256_bytes(key, data));
 }
 
-std::string one_shot(const std::string& key, const std::string& data) {
+std::string hex1(std::string_view key, std::string_view data) {
+    return lower_hex(hmac_sha1_bytes(key, data));
+}
+
+std::string one_shot(const std::string& key, const std::string& data, const EVP_MD* md = EVP_sha256()) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     static const unsigned char none = 0;
-    REQUIRE(HMAC(EVP_sha256(), key.empty() ? static_cast<const void*>(&none) : key.data(), static_cast<int>(key.size()),
+    REQUIRE(HMAC(md, key.empty() ? static_cast<const void*>(&none) : key.data(), static_cast<int>(key.size()),
                  data.empty() ? &none : reinterpret_cast<const unsigned char*>(data.data()),
                  data.size(), out, &length) != nullptr);
     return lower_hex({out, length});
@@ -44,6 +49,14 @@ TEST_CASE("HMAC-SHA256 gives RFC 4231's test vectors") {
                       32));
 }
 
+TEST_CASE("HMAC-SHA1 gives RFC 2202's test vectors") {
+    CHECK(hex1(std::string(20, '\x0b'), "Hi There") == "b617318655057264e28bc0b6fb378c8ef146be00");
+    CHECK(hex1("Jefe", "what do ya want for nothing?") ==
+          "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    CHECK(hex1(std::string(80, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First") ==
+          "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+}
+
 TEST_CASE("HMAC-SHA256 follows the key asked for, however many keys take turns") {
     // Nine keys, more than the prepared ones a thread keeps, of every length class.
     const std::string keys[] = {"", "k", std::string(32, 'a'), std::string(63, 'b'),
@@ -56,6 +69,7 @@ TEST_CASE("HMAC-SHA256 follows the key asked for, however many keys take turns")
                 CAPTURE(key.size());
                 CAPTURE(data.size());
                 CHECK(hex(key, data) == one_shot(key, data));
+                CHECK(hex1(key, data) == one_shot(key, data, EVP_sha1()));
             }
         }
     }
