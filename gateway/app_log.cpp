@@ -7,6 +7,7 @@
 #include <fmt/chrono.h>
 
 #include <chrono>
+#include <ctime>
 #include <memory>
 
 namespace cwc::gateway {
@@ -46,11 +47,29 @@ const char* level_name(log_level l) {
     return "info";
 }
 
+// "2026-11-24T15:04:05.123Z". The date and time up to the second are formatted once per second
+// and thread; a busy gateway logs thousands of lines a second.
 std::string utc_now_iso() {
-    auto now = std::chrono::system_clock::now();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-    return fmt::format("{:%FT%T}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
-                       ms.count());
+    const auto now = std::chrono::system_clock::now();
+    const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+    const auto second = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+    thread_local std::chrono::seconds formatted_second{-1};
+    thread_local std::string prefix;
+    if (second != formatted_second) {
+        prefix = fmt::format("{:%FT%T}", fmt::gmtime(static_cast<std::time_t>(second.count())));
+        formatted_second = second;
+    }
+    return fmt::format("{}.{:03}Z", prefix, (since_epoch - second).count());
+}
+
+constexpr auto replace_invalid = nlohmann::json::error_handler_t::replace;
+
+// `"key":value` appended to a line being written.
+void append_member(std::string& line, std::string_view key, const nlohmann::json& value) {
+    if (line.size() > 1) line += ',';
+    line += nlohmann::json(key).dump(-1, ' ', false, replace_invalid);
+    line += ':';
+    line += value.dump(-1, ' ', false, replace_invalid);
 }
 
 }  // namespace
@@ -69,9 +88,19 @@ bool parse_log_level(std::string_view name, log_level& out) {
 void log_event(log_level level, std::string_view event, nlohmann::json fields) try {
     auto& l = logger();
     if (!l.should_log(to_spdlog(level))) return;
-    nlohmann::json line = {{"ts", utc_now_iso()}, {"level", level_name(level)}, {"event", event}};
-    if (fields.is_object()) line.update(fields);
-    l.log(to_spdlog(level), line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    // Written member by member (ts, level, event, then the fields in name order) rather than
+    // merged into one object first; a field of the same name as a header member replaces it.
+    const bool has_fields = fields.is_object();
+    auto overridden = [&](const char* name) { return has_fields && fields.contains(name); };
+    std::string line = "{";
+    line.reserve(256);
+    if (!overridden("ts")) append_member(line, "ts", utc_now_iso());
+    if (!overridden("level")) append_member(line, "level", level_name(level));
+    if (!overridden("event")) append_member(line, "event", event);
+    if (has_fields)
+        for (const auto& [key, value] : fields.items()) append_member(line, key, value);
+    line += '}';
+    l.log(to_spdlog(level), line);
 } catch (...) {
     // Logging must never take a request down.
 }
