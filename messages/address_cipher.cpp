@@ -10,9 +10,10 @@
 #include <openssl/evp.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <unistd.h>
+#include <pthread.h>
 
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <memory>
 
@@ -56,19 +57,26 @@ EVP_CIPHER_CTX* keyed_context(const std::string& key, direction d) {
     return k.ctx.get();
 }
 
+// Forks of this process so far, as a child sees it: a nonce pool a fork inherited is thrown away,
+// so two processes never use the same nonces (checked without a getpid() system call per nonce).
+std::atomic<unsigned> forks{0};
+void count_fork() { forks.fetch_add(1, std::memory_order_relaxed); }
+
 // A fresh random nonce, drawn from a per-thread pool that RAND_bytes refills 64 nonces at a time
-// (one call per nonce, with the DRBG's locking, was the other third). A pool a fork inherited
-// is thrown away, so two processes never use the same nonces.
+// (one call per nonce, with the DRBG's locking, was the other third).
 void take_nonce(unsigned char* out) {
+    static const bool fork_counted = (::pthread_atfork(nullptr, nullptr, count_fork) == 0);
+    if (!fork_counted) throw store_error("address cipher: cannot watch for forks");
     constexpr std::size_t pooled = 64;
     thread_local std::array<unsigned char, nonce_bytes * pooled> pool{};
     thread_local std::size_t next = pooled;
-    thread_local pid_t owner = 0;
-    if (next == pooled || owner != ::getpid()) {
+    thread_local unsigned pool_forks = 0;
+    const unsigned now_forks = forks.load(std::memory_order_relaxed);
+    if (next == pooled || pool_forks != now_forks) {
         if (RAND_bytes(pool.data(), static_cast<int>(pool.size())) != 1)
             throw store_error("address cipher: no randomness");
         next = 0;
-        owner = ::getpid();
+        pool_forks = now_forks;
     }
     std::memcpy(out, pool.data() + next * nonce_bytes, nonce_bytes);
     OPENSSL_cleanse(pool.data() + next * nonce_bytes, nonce_bytes);  // used once, kept nowhere

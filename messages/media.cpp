@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 
 namespace cwc::messages {
 namespace {
@@ -22,8 +23,14 @@ std::string trimmed(std::string_view s) {
 }
 
 std::array<unsigned char, SHA256_DIGEST_LENGTH> sha256_of(std::string_view bytes) {
+    // Fetched from OpenSSL's provider once: SHA256() looks the algorithm up again on every call,
+    // and the store writer hashes every audit entry it appends.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest.data());
+    unsigned int length = 0;
+    if (sha256 == nullptr ||
+        EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, sha256, nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed");
     return digest;
 }
 

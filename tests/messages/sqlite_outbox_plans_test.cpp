@@ -69,3 +69,13 @@ TEST_CASE("the next due time per priority and a provider's id are read from inde
                                "ORDER BY id DESC LIMIT 1");
     CHECK(callback.find("outbox_provider") != std::string::npos);
 }
+
+TEST_CASE("a contact's inbound messages are found through the one index that starts with it") {
+    temp_db file;
+    { sqlite_store created{file.path(), "key"}; }
+    raw_db db{file.path()};
+    CHECK(db.integer("SELECT count(*) FROM sqlite_master WHERE name = 'inbound_messages_contact'") == 0);
+    const auto p = plan(db, "SELECT id FROM inbound_messages WHERE contact_id = 7");
+    CHECK(p.find("inbound_messages_contact_channel") != std::string::npos);
+    CHECK(p.find("SCAN") == std::string::npos);
+}
