@@ -101,6 +101,18 @@ net::awaitable<beast::error_code> read_within(std::chrono::seconds limit, ReadOp
     co_return std::get<0>(std::get<0>(outcome));
 }
 
+// Feeds the body bytes already buffered (they mostly come in the header's packet) to the parser,
+// without a read and its deadline; need_more only means the rest is still to be read.
+beast::error_code parse_buffered_body(http::request_parser<http::string_body>& parser,
+                                      beast::flat_buffer& buffer) {
+    beast::error_code ec;
+    if (buffer.size() == 0) return ec;
+    parser.eager(true);
+    buffer.consume(parser.put(buffer.data(), ec));
+    if (ec == http::error::need_more) ec = {};
+    return ec;
+}
+
 template <typename Stream>
 net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http_service& service,
                                     http_server_limits limits,
@@ -143,9 +155,12 @@ net::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, http
             tcp.expires_never();
         }
         if (!parser.is_done()) {
-            auto bec = co_await read_within(limits.read_timeout, [&] {
-                return http::async_read(stream, buffer, parser, use_tuple);
-            });
+            auto bec = parse_buffered_body(parser, buffer);
+            if (!bec && !parser.is_done()) {
+                bec = co_await read_within(limits.read_timeout, [&] {
+                    return http::async_read(stream, buffer, parser, use_tuple);
+                });
+            }
             if (bec) {
                 if (auto status = status_for_read_error(bec, true)) {
                     co_await send_error(stream, tcp, status, limits);

@@ -115,6 +115,8 @@ struct conversation {
     std::size_t responses_wanted = 1;  // read this many responses
     bool wait_for_close = false;       // then read on until the server closes (or 5 s pass)
     std::chrono::milliseconds start_after{0};
+    std::string rest;  // written `rest_after` after `raw` (a request in two packets)
+    std::chrono::milliseconds rest_after{0};
 
     std::vector<http::response<http::string_body>> responses;
     boost::system::error_code error;
@@ -142,6 +144,11 @@ net::awaitable<void> talk(tcp::endpoint to, conversation& c) {
     if (!c.raw.empty()) {
         // A server that answers early may stop reading: a failed write is not the test's verdict.
         co_await net::async_write(stream, net::buffer(c.raw), use_tuple);
+    }
+    if (!c.rest.empty()) {
+        net::steady_timer pause(ex, c.rest_after);
+        co_await pause.async_wait(use_tuple);
+        co_await net::async_write(stream, net::buffer(c.rest), use_tuple);
     }
     beast::flat_buffer buffer;
     for (std::size_t i = 0; i < c.responses_wanted; ++i) {
@@ -333,6 +340,39 @@ TEST_CASE("a body over the channel's limit is refused with 413 before it is read
     auto fits = exchange(gw.endpoint, post("/webhooks/sms", std::string(channel_body_limit, 'a')));
     REQUIRE(fits.responses.size() == 1);
     CHECK(fits.responses[0].result_int() == 403);
+}
+
+TEST_CASE("a body is read whole however it arrives: with its header, after it, or pipelined") {
+    live_gateway gw{test_limits()};  // read_timeout 1 s
+    const std::string unsigned_post = post("/webhooks/sms", inbound_body);
+    const auto body_at = unsigned_post.find("\r\n\r\n") + 4;
+    // Each is read to its end and refused for its missing signature (403), not cut short (400).
+    conversation pipelined;
+    pipelined.raw = unsigned_post + unsigned_post;
+    pipelined.responses_wanted = 2;
+    conversation in_two_packets;
+    in_two_packets.raw = unsigned_post.substr(0, body_at + 10);
+    in_two_packets.rest = unsigned_post.substr(body_at + 10);
+    in_two_packets.rest_after = 300ms;
+    conversation header_then_body;
+    header_then_body.raw = unsigned_post.substr(0, body_at);
+    header_then_body.rest = unsigned_post.substr(body_at);
+    header_then_body.rest_after = 300ms;
+    conversation body_stalls;  // half a body, then nothing
+    body_stalls.raw = unsigned_post.substr(0, body_at + 10);
+    body_stalls.wait_for_close = true;
+    run_side_by_side(gw.endpoint, {&pipelined, &in_two_packets, &header_then_body, &body_stalls});
+
+    REQUIRE(pipelined.responses.size() == 2);
+    for (const auto& r : pipelined.responses) CHECK(r.result_int() == 403);
+    for (const auto* c : {&in_two_packets, &header_then_body}) {
+        REQUIRE(c->responses.size() == 1);
+        CHECK(c->responses[0].result_int() == 403);
+    }
+    CHECK(body_stalls.closed_by_server);
+    REQUIRE(body_stalls.responses.size() == 1);
+    CHECK(body_stalls.responses[0].result_int() == 408);
+    CHECK(body_stalls.done_after >= 900ms);
 }
 
 TEST_CASE("headers over max_header_bytes are refused with 431") {
