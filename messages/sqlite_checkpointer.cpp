@@ -3,6 +3,7 @@
 // they copied) is finished by the writer itself only when the WAL has grown large.
 #include "messages/sqlite_checkpointer.hpp"
 
+#include "messages/sqlite_wal_batching.hpp"
 #include "messages/store.hpp"
 
 #include <pthread.h>
@@ -12,9 +13,10 @@ namespace cwc::messages::sqlite {
 wal_checkpointer::wal_checkpointer(sqlite3* writer, const std::string& path,
                                    checkpoint_thresholds t)
     : writer_{writer}, thresholds_{t}, next_pass_at_{t.pages_between} {
-    // The default VFS: the pass only reads the WAL and writes the database file.
+    // The store's VFS shim: the pages a pass writes to the database file start going to the
+    // disk as it goes, not all at its closing sync (messages/sqlite_wal_batching.hpp).
     if (sqlite3_open_v2(path.c_str(), &own_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
+                        wal_batching_vfs()) != SQLITE_OK) {
         const std::string why = own_ != nullptr ? sqlite3_errmsg(own_) : "out of memory";
         sqlite3_close_v2(own_);
         throw store_error("sqlite: cannot open a connection for checkpoints: " + why);

@@ -1,12 +1,21 @@
-// A VFS shim for the store writer's connection: SQLite writes each WAL frame with two pwrite
-// calls (its 24-byte header, then the page), a dozen frames or more per group commit. The shim
-// gathers a transaction's consecutive frame writes in memory and hands them to the kernel in one
-// pwrite when the commit frame is complete — before SQLite publishes the commit in the WAL index,
-// so readers on other connections never look for a frame that is not in the file yet — and
-// before anything else touches the file (read, sync, truncate, size, close, file control).
+// A VFS shim for the store's writing connections (the writer's and the checkpointer's).
+// WAL: SQLite writes each frame with two pwrite calls (its 24-byte header, then the page), a
+// dozen frames or more per group commit. The shim gathers a transaction's consecutive frame
+// writes in memory and hands them to the kernel in one pwrite when the commit frame is complete —
+// before SQLite publishes the commit in the WAL index, so readers on other connections never
+// look for a frame that is not in the file yet — and before anything else touches the file
+// (read, sync, truncate, size, close, file control).
+// Database file: a checkpoint writes thousands of pages there and then syncs them all at once;
+// that sync held the disk long enough to stall the writer's WAL syncs behind it (the p99 of a
+// webhook). The shim asks the kernel to start writing them back every `writeback_every` bytes
+// (sync_file_range, which does not wait), so the closing sync finds little left to do.
 #include "messages/sqlite_wal_batching.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
 
 #include <algorithm>
 #include <cstdint>
@@ -21,6 +30,9 @@ namespace {
 
 constexpr std::size_t frame_header_bytes = 24;
 constexpr std::size_t most_buffered = 4 * 1024 * 1024;  // a huge transaction writes as it goes
+constexpr std::size_t writeback_every = 1024 * 1024;
+
+std::atomic<std::uint64_t> writebacks_started{0};
 
 sqlite3_vfs* base_vfs = nullptr;
 sqlite3_vfs batching_vfs{};
@@ -32,6 +44,8 @@ struct batching_file {
     bool commit_pending;  // the last write was the header of a commit frame
     sqlite3_int64 start;  // file offset of buffered[0]
     std::vector<unsigned char>* buffered;
+    int writeback_fd;             // the main database file, for sync_file_range; -1 otherwise
+    std::size_t written_unstarted;  // bytes written since writeback was last started
 };
 
 batching_file* self(sqlite3_file* f) { return reinterpret_cast<batching_file*>(f); }
@@ -60,9 +74,24 @@ bool is_commit_frame_header(const void* data, int amount) {
     return (b[4] | b[5] | b[6] | b[7]) != 0;
 }
 
+// The database file's pages go to the kernel as they are written; every writeback_every bytes
+// the kernel is asked to start writing the file's dirty pages back, without waiting for them.
+int database_write(batching_file* f, const void* data, int amount, sqlite3_int64 offset) {
+    const int rc = f->real->pMethods->xWrite(f->real, data, amount, offset);
+    if (rc != SQLITE_OK || f->writeback_fd < 0) return rc;
+    f->written_unstarted += static_cast<std::size_t>(amount);
+    if (f->written_unstarted >= writeback_every) {
+        f->written_unstarted = 0;
+        // Only a hint: if it fails, the checkpoint's own sync still writes everything.
+        if (::sync_file_range(f->writeback_fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0)
+            writebacks_started.fetch_add(1, std::memory_order_relaxed);
+    }
+    return rc;
+}
+
 int batch_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
     auto* f = self(file);
-    if (!f->wal) return f->real->pMethods->xWrite(f->real, data, amount, offset);
+    if (!f->wal) return database_write(f, data, amount, offset);
     auto& buf = *f->buffered;
     const auto size = static_cast<std::size_t>(amount);
     if (!buf.empty() && (offset != f->start + static_cast<sqlite3_int64>(buf.size()) ||
@@ -92,6 +121,8 @@ int batch_close(sqlite3_file* file) {
     const int rc = f->real->pMethods->xClose(f->real);
     delete f->buffered;
     f->buffered = nullptr;
+    if (f->writeback_fd >= 0) ::close(f->writeback_fd);
+    f->writeback_fd = -1;
     return flushed != SQLITE_OK ? flushed : rc;
 }
 
@@ -165,6 +196,8 @@ int batch_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flag
     f->commit_pending = false;
     f->start = 0;
     f->buffered = nullptr;
+    f->writeback_fd = -1;
+    f->written_unstarted = 0;
     const int rc = base_vfs->xOpen(base_vfs, name, f->real, flags, out_flags);
     if (rc != SQLITE_OK || f->real->pMethods == nullptr) {
         f->header.pMethods = nullptr;  // SQLite calls no method of a file that failed to open
@@ -183,6 +216,10 @@ int batch_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flag
         return SQLITE_NOMEM;
     }
     if (f->buffered != nullptr) f->buffered->reserve(256 * 1024);
+    // A descriptor of our own for sync_file_range (the base VFS keeps its own private); a read
+    // one is enough, and without it the file is only written as before.
+    if ((flags & SQLITE_OPEN_MAIN_DB) != 0 && name != nullptr)
+        f->writeback_fd = ::open(name, O_RDONLY | O_CLOEXEC);
     f->header.pMethods = &batch_methods;
     return SQLITE_OK;
 }
@@ -216,6 +253,10 @@ const char* wal_batching_vfs() {
         sqlite3_vfs_register(&batching_vfs, 0);
     });
     return batching_vfs.zName;
+}
+
+std::uint64_t database_writebacks_started() {
+    return writebacks_started.load(std::memory_order_relaxed);
 }
 
 }  // namespace cwc::messages::sqlite
