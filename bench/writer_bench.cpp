@@ -2,14 +2,16 @@
 // (own MessageSid and sender, the three bodies of make_requests.js) go through process_inbound
 // on a store_writer with CONCURRENCY units in flight, as 64 wrk connections would keep them.
 // Usage: writer_bench [CONFIG [MESSAGES [CONCURRENCY [DB [savepoints]]]]]
-// Prints the CPU time of the writer and sync threads per message: the serial part of the
-// inbound path, measured far more steadily than msg/s on a shared machine. Built by hand
+// Prints the CPU time of the writer and sync threads and the bytes written per message: the
+// serial part of the inbound path, measured far more steadily than msg/s on a shared machine.
+// Built by hand
 // against a Release build B (not part of the product):
 //   c++ -O3 -DNDEBUG -std=gnu++20 -DBOOST_ASIO_SEPARATE_COMPILATION -DBOOST_BEAST_SEPARATE_COMPILATION
 //       -DBOOST_URL_DYN_LINK -DBOOST_URL_NO_LIB -DFMT_SHARED -DSPDLOG_COMPILED_LIB
 //       -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -I. bench/writer_bench.cpp -o writer_bench
 //       B/gateway/libcwc_gateway.a B/handlers/libcwc_handlers.a B/messages/libcwc_messages.a
-//       -lsqlite3 B/config/libcwc_config.a -lboost_url -lssl -lcrypto -lspdlog -lfmt -lpthread
+//       -lsqlite3 B/config/libcwc_config.a -lboost_url -lssl -lcrypto -lspdlog -lfmt -ldate-tz
+//       -lpthread
 #include "config/load.hpp"
 #include "gateway/inbound_pipeline.hpp"
 #include "gateway/store_writer.hpp"
