@@ -4,8 +4,7 @@
 // Usage: writer_bench [CONFIG [MESSAGES [CONCURRENCY [DB [savepoints]]]]]
 // Prints the CPU time of the writer and sync threads and the bytes written per message: the
 // serial part of the inbound path, measured far more steadily than msg/s on a shared machine.
-// Built by hand
-// against a Release build B (not part of the product):
+// Built by hand against a Release build B (not part of the product):
 //   c++ -O3 -DNDEBUG -std=gnu++20 -DBOOST_ASIO_SEPARATE_COMPILATION -DBOOST_BEAST_SEPARATE_COMPILATION
 //       -DBOOST_URL_DYN_LINK -DBOOST_URL_NO_LIB -DFMT_SHARED -DSPDLOG_COMPILED_LIB
 //       -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -I. bench/writer_bench.cpp -o writer_bench
