@@ -1,7 +1,13 @@
 // The deployment's configuration as plain structs: channels, languages, keywords, menus and texts
-// per language, regions, case types and categories. Only gateway/main reads the file; every lower
-// layer receives these structs. Loading and validation live in config/load.hpp.
+// per language, regions, the directory, broadcasts; case types, categories and organisations
+// (config/case_settings.hpp); retention and operators' alerts (config/operations_settings.hpp).
+// Only gateway/main reads the file; every lower layer receives these structs. Loading and
+// validation live in config/load.hpp.
 #pragma once
+
+#include "config/case_settings.hpp"
+#include "config/localized_text.hpp"
+#include "config/operations_settings.hpp"
 
 #include <cstddef>
 #include <map>
@@ -9,11 +15,6 @@
 #include <vector>
 
 namespace cwc::config {
-
-using language_code = std::string;  // BCP-47 primary tag: "es", "en", "ar"
-
-// A text given in every configured language (validation guarantees completeness).
-using localized_text = std::map<language_code, std::string>;
 
 struct language {
     language_code code;
@@ -145,107 +146,12 @@ struct broadcast_settings {
     int reply_link_hours = 72;
 };
 
-// IFRC-style feedback types with the time people are promised an answer in.
-struct case_type {
-    std::string id;  // "complaint", "question", "request", "suggestion", "rumour", "praise"
-    localized_text name;
-    int acknowledge_hours = 24;
-    int response_days = 7;
-    localized_text acknowledgement;  // placeholders: {reference} {days}
-};
-
-// One code of the codebook (IFRC Type -> Category -> Code): what officers tag a case with.
-struct feedback_code {
-    std::string id;  // "doc_cpp_delay"
-    localized_text name;
-};
-
-struct category {
-    std::string id;    // "documentation"
-    std::string type;  // a case_type id
-    localized_text name;
-    bool sensitive = false;  // SEA, GBV, fraud, child protection, threat to life
-    // Sensitive categories: hours within which the focal point must refer the case (commonly 24
-    // for SEA); past it the alert escalates to the backup focal point.
-    int deadline_hours = 24;
-    std::vector<feedback_code> codes;  // the codes officers may give cases of this category
-};
-
-// A protection focal point, alerted (reference, category code and deadline only) about the
-// sensitive cases of an organisation. Staff numbers, not those of affected people.
-struct focal_point {
-    std::string name;     // "Ana (PSEA focal point)"
-    std::string channel;  // a channel id to reach them on
-    std::string address;  // E.164 number (or WhatsApp id) on that channel
-    language_code language;
-    bool backup = false;  // alerted only when a case passes its deadline unacknowledged
-};
-
-// A CBO, agency or partner: cases belong to one, referrals go to one, tokens name one.
-struct organisation {
-    std::string id;  // "hias_peru"
-    localized_text name;
-    std::vector<focal_point> focal_points;
-};
-
-// Recognising and handling sensitive complaints (DOMAIN.md "Sensitive feedback").
-struct sensitive_settings {
-    // Words or phrases that flag a case sensitive whatever category was chosen, per language,
-    // matched on folded text (no case, no accents) as whole words or phrases.
-    std::map<language_code, std::vector<std::string>> keywords;
-    std::map<language_code, std::vector<std::string>> folded;  // filled at load
-    // The immediate safe answer (hotline, where to go now), sent at safety priority.
-    localized_text safe_reply;
-    int reminder_hours = 4;  // focal points are reminded this often until the case is acknowledged
-    // The alert text, placeholders {reference} {code} {deadline}; nothing of the complaint.
-    localized_text alert;
-};
-
-// The question asked when a case is closed; not asked when `question` is empty.
-struct satisfaction_settings {
-    localized_text question;  // placeholder {reference}: "…case {reference}… Reply 1 to 5"
-    localized_text thanks;
-};
-
 // The officers' API (and later the web desk): its own listener, never the public webhook one.
 struct officers_settings {
     std::string listen = "127.0.0.1:8081";  // "" = no officers' listener
     int suppression_threshold = 5;          // aggregates hide counts below this
     int token_days = 90;                    // default lifetime of a new token
     int failed_attempts_per_minute = 10;    // per client address, then 429
-};
-
-// How long personal content is kept (DOMAIN.md "Data responsibility"), in days; 0 = keep.
-// Expired messages and closed cases keep their aggregates (type, category, region, language,
-// dates, status, codes) and lose their texts, media and, when nothing of theirs is left
-// unexpired, the person's number.
-struct retention_settings {
-    int messages_days = 0;                    // inbound and outbound messages
-    std::map<std::string, int> case_days;     // by case type id; absent = keep
-    // Days for a case type, 0 (keep) when not set.
-    int days_for(const std::string& case_type) const {
-        auto it = case_days.find(case_type);
-        return it == case_days.end() ? 0 : it->second;
-    }
-};
-
-// Operators' alerts (config/read_operations.cpp; gateway/alert_runner.hpp): who is told when the
-// gateway needs a person (a paused channel, a stuck outbox, a full disk...) and the thresholds.
-struct admin_contact {
-    std::string channel;  // with `address`: an SMS/WhatsApp through the outbox on this channel
-    std::string address;
-    std::string webhook;  // or: a JSON POST to this http(s) URL
-};
-struct alert_settings {
-    int outbox_age_minutes = 30;  // a reply waiting longer than this (broadcasts excepted)
-    int min_free_disk_mb = 1024;  // free space where the database lives
-    int repeat_hours = 24;        // a condition that holds is told again at most this often
-    int quarantine_hours = 24;    // quarantined webhooks count while this recent
-    int check_seconds = 60;       // how often the conditions are checked
-};
-struct operations_settings {
-    std::vector<admin_contact> admins;
-    alert_settings alerts;
 };
 
 // The service directory (referral pathways): who offers what, where, for whom.
