@@ -40,7 +40,7 @@ struct world : pipeline {
 
     world() {
         store.set_record_digest_key(keys.record_digest_key);
-        cfg.channels.push_back(whatsapp());
+        cfg.channels.push_back(whatsapp_channel());
         rate_a_case();
         sensitive = file_complaint(*this, "+51987650002", true, "Me pidieron favores", sid);
         now += 1min;
@@ -52,15 +52,6 @@ struct world : pipeline {
         media_id = attachment();
     }
 
-    static config::channel whatsapp() {
-        config::channel c;
-        c.id = "whatsapp";
-        c.kind = config::channel_kind::whatsapp_cloud;
-        c.address = "+5116409001";
-        c.options = {{"phone_number_id", "106540352242922"}};
-        c.reengagement_templates = {{"es", {"respuesta_pendiente", "es", ""}}};
-        return c;
-    }
     messages::officer officer_of(const std::string& reference, messages::role r) {
         return {1, "Lucía", r, store.load_case(reference)->organisation};
     }

@@ -23,12 +23,7 @@ const std::string person = "+51987650042";
 
 struct erasing_on_whatsapp : pipeline {
     explicit erasing_on_whatsapp(bool fallback) {
-        config::channel c;
-        c.id = "whatsapp";
-        c.kind = config::channel_kind::whatsapp_cloud;
-        c.address = "+5116409001";
-        c.options = {{"phone_number_id", "106540352242922"}};
-        c.reengagement_templates = {{"es", {"respuesta_pendiente", "es", ""}}};
+        auto c = whatsapp_channel();
         if (fallback) c.fallback_channel = "sms";
         cfg.channels.push_back(c);
         auto m = make_inbound("whatsapp", "wamid.1", person, c.address, "hola", now);

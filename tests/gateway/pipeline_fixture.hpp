@@ -32,6 +32,18 @@ inline messages::inbound_message make_inbound(std::string channel, std::string s
     return m;
 }
 
+// A WhatsApp Cloud channel (id "whatsapp") with a Spanish re-engagement template, as the window
+// and erasure tests add it to the example deployment.
+inline config::channel whatsapp_channel(config::channel_kind kind = config::channel_kind::whatsapp_cloud) {
+    config::channel c;
+    c.id = "whatsapp";
+    c.kind = kind;
+    c.address = "+5116409001";
+    c.options = {{"phone_number_id", "106540352242922"}};
+    c.reengagement_templates = {{"es", {"respuesta_pendiente", "es", ""}}};
+    return c;
+}
+
 // Scripted randomness: the queued values first, then distinct values of its own.
 struct entropy_script {
     std::deque<std::uint64_t> next;

@@ -45,16 +45,6 @@ namespace {
 
 const std::string person = "+51987650001";
 
-config::channel whatsapp_channel(config::channel_kind kind = config::channel_kind::whatsapp_cloud) {
-    config::channel c;
-    c.id = "whatsapp";
-    c.kind = kind;
-    c.address = "+5116409001";
-    c.options = {{"phone_number_id", "106540352242922"}};
-    c.reengagement_templates = {{"es", {"respuesta_pendiente", "es", ""}}};
-    return c;
-}
-
 // The example deployment plus a WhatsApp channel, on a real store; messages answered through
 // the outbox as an officer's answer would be queued.
 struct window_fixture : pipeline {
