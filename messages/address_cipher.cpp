@@ -40,12 +40,14 @@ enum class direction { encrypt, decrypt };
 // fetched, the AES and GHASH tables rebuilt) was a third of what sealing cost the store writer.
 EVP_CIPHER_CTX* keyed_context(const std::string& key, direction d) {
     struct keyed {
-        std::string key;
+        std::string key;  // wiped when replaced and when the thread ends, as hmac.cpp's are
         ctx_ptr ctx;
+        ~keyed() { OPENSSL_cleanse(key.data(), key.size()); }
     };
     thread_local std::array<keyed, 2> contexts;
     keyed& k = contexts[d == direction::encrypt ? 0 : 1];
     if (k.ctx && k.key == key) return k.ctx.get();
+    OPENSSL_cleanse(k.key.data(), k.key.size());
     k.ctx.reset(EVP_CIPHER_CTX_new());
     const bool ok = k.ctx && EVP_CipherInit_ex(k.ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key),
                                                nullptr, d == direction::encrypt ? 1 : 0) == 1;
