@@ -149,8 +149,8 @@ bool connection::in_transaction() const {
 }
 
 sqlite3_stmt* connection::cached(std::string_view sql) {
+    if (const auto it = statements_.find(sql); it != statements_.end()) return it->second.get();
     const std::string key{sql};
-    if (const auto it = statements_.find(key); it != statements_.end()) return it->second.get();
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
                                       SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);

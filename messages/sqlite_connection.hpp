@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,8 +92,17 @@ class connection {
     struct finalizer {
         void operator()(sqlite3_stmt* s) const;
     };
+    // Found by the SQL text as a string_view: no key string is built for each statement run.
+    struct sql_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, finalizer>> statements_;
+    std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, finalizer>, sql_hash,
+                       std::equal_to<>>
+        statements_;
 };
 
 // BEGIN IMMEDIATE … COMMIT around a multi-statement operation when the caller has not opened a
