@@ -28,7 +28,7 @@ messages::outbound_message make_reply(const messages::contact& to, const config:
     messages::outbound_message m;
     m.contact_id = to.id;
     m.channel_id = channel.id;
-    m.to = to.address;
+    m.to = to.sealed_address.empty() ? to.address : to.sealed_address;  // enqueue keeps it sealed
     m.text = r.text;
     m.priority = r.priority;
     m.solicited = true;

@@ -21,6 +21,9 @@ struct conversation_state {
 struct contact {
     std::int64_t id = 0;
     std::string address;    // E.164, e.g. "+51987654321"
+    // The address as the store keeps it (messages/address_cipher.hpp), so a reply queued to it
+    // is not encrypted again; "" when the store keeps numbers in plain or was not asked.
+    std::string sealed_address;
     std::string pseudonym;  // keyed HMAC of the address: logs, reports and exports use this
     std::string language;   // "" = never chose: the deployment's default applies
     bool notice_given = false;  // the first-contact notice was sent

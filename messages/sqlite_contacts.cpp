@@ -66,7 +66,9 @@ std::vector<std::string> topics_from_list(const std::string& list) {
 contact contact_from_row(const query& q, const address_cipher* addresses) {
     contact c;
     c.id = q.int_at(0);
-    if (addresses != nullptr) c.address = addresses->open(q.text_at(1));
+    auto stored = q.text_at(1);
+    if (addresses != nullptr) c.address = addresses->open(stored);
+    if (address_cipher::is_sealed(stored)) c.sealed_address = std::move(stored);
     c.pseudonym = q.text_at(2);
     c.language = q.text_at(3);
     c.notice_given = q.int_at(4) != 0;
@@ -110,13 +112,15 @@ contact sqlite_store::find_or_create_contact(std::string_view address, timestamp
     contact c;
     c.address = std::string{address};
     c.pseudonym = pseudonym(pseudonym_key_, address);
+    auto sealed = addresses_.seal(address);
     db_->prepare(
            "INSERT INTO contacts (address, pseudonym, state_json, created_at, address_index) "
            "VALUES (?1, ?2, ?3, ?4, NULLIF(?5, ''))",
-           addresses_.seal(address), c.pseudonym, state_to_json(c.state), to_unix_ms(now),
+           sealed, c.pseudonym, state_to_json(c.state), to_unix_ms(now),
            addresses_.on() ? index : std::string{})
         .run();
     c.id = db_->last_insert_id();
+    if (address_cipher::is_sealed(sealed)) c.sealed_address = std::move(sealed);
     return c;
 }
 

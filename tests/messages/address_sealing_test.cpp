@@ -121,3 +121,29 @@ TEST_CASE("rows an older store wrote in plain are sealed at the first open with 
     sqlite_store keyless{db.path(), key_b};
     CHECK_THROWS_AS(keyless.find_contact(contact_id), store_error);
 }
+
+TEST_CASE("a contact carries its stored ciphertext, and a reply queued with it is kept as is") {
+    temp_db db;
+    sqlite_store s{db.path(), key_b};
+    s.set_address_key(key_a);
+    const auto created = s.find_or_create_contact(ana, erasure_t0);
+    REQUIRE(address_cipher::is_sealed(created.sealed_address));
+    const auto found = s.find_or_create_contact(ana, erasure_t0);
+    CHECK(found.sealed_address == created.sealed_address);
+    CHECK(s.find_contact(created.id)->sealed_address == created.sealed_address);
+    outbound_message m;
+    m.contact_id = created.id;
+    m.channel_id = "sms";
+    m.to = created.sealed_address;  // no second encryption
+    m.text = "hola";
+    m.created_at = m.next_attempt_at = erasure_t0;
+    const auto id = s.enqueue(m);
+    raw_db raw{db.path()};
+    CHECK(raw.text("SELECT to_address FROM outbox WHERE id = " + std::to_string(id)) ==
+          created.sealed_address);
+    CHECK(s.find_outbound(id)->to == ana);
+    // Without an address key nothing is sealed, and the field stays empty.
+    temp_db plain_db;
+    sqlite_store plain{plain_db.path(), key_b};
+    CHECK(plain.find_or_create_contact(ana, erasure_t0).sealed_address.empty());
+}
