@@ -92,3 +92,12 @@ TEST_CASE("migration 19 rebuilds contacts with every row, id and reference kept"
     CHECK(db.column("PRAGMA foreign_key_check", 0).empty());
     CHECK(db.integer("SELECT count(*) FROM sqlite_master WHERE name = 'contacts_new'") == 0);
 }
+
+TEST_CASE("contacts keep no index on the pseudonym, which nothing looks up") {
+    temp_db file;
+    { sqlite_store created{file.path(), "key"}; }
+    raw_db db{file.path()};
+    CHECK(db.integer("SELECT count(*) FROM sqlite_master WHERE name = 'contacts_pseudonym'") == 0);
+    CHECK(db.integer("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                     "'contacts' AND sql LIKE '%pseudonym%'") == 0);
+}

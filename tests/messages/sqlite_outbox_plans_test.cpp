@@ -79,12 +79,3 @@ TEST_CASE("a contact's inbound messages are found through the one index that sta
     CHECK(p.find("inbound_messages_contact_channel") != std::string::npos);
     CHECK(p.find("SCAN") == std::string::npos);
 }
-
-TEST_CASE("contacts keep no index on the pseudonym, which nothing looks up") {
-    temp_db file;
-    { sqlite_store created{file.path(), "key"}; }
-    raw_db db{file.path()};
-    CHECK(db.integer("SELECT count(*) FROM sqlite_master WHERE name = 'contacts_pseudonym'") == 0);
-    CHECK(db.integer("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
-                     "'contacts' AND sql LIKE '%pseudonym%'") == 0);
-}
